@@ -10,13 +10,14 @@ internal static class BsonCorpus
 
     /// <summary>
     /// One <see cref="TestCaseData"/> per entry of <paramref name="section"/> ("valid", "decodeErrors") in every file,
-    /// named "file.json: description"; a single ignored case when the specification folder is not configured.
+    /// named "file.json: label: description" (or "file.json: description" without a label); a single ignored case when
+    /// the specification folder is not configured. <paramref name="arguments"/> returns null to leave a case out.
     /// </summary>
-    public static IEnumerable<TestCaseData> Cases(string section, Func<JsonElement, JsonElement, object?[]?> arguments, int arity)
+    public static IEnumerable<TestCaseData> Cases(string section, string? label, Func<JsonElement, JsonElement, object?[]?> arguments, int arity)
     {
         if (!SpecTests.IsConfigured)
         {
-            yield return new TestCaseData(new object?[arity]).SetName($"bson-corpus {section}").Ignore(SpecTests.NotConfiguredMessage(RelativeFolder));
+            yield return new TestCaseData(new object?[arity]).SetName($"bson-corpus {label ?? section}").Ignore(SpecTests.NotConfiguredMessage(RelativeFolder));
             yield break;
         }
         var files = Directory.GetFiles(SpecTests.Folder(RelativeFolder), "*.json");
@@ -38,7 +39,7 @@ internal static class BsonCorpus
                 {
                     continue;
                 }
-                string name = $"{fileName}: {testCase.GetProperty("description").GetString()!.Trim()}";
+                string name = $"{fileName}: {(label is null ? "" : label + ": ")}{testCase.GetProperty("description").GetString()!.Trim()}";
                 string unique = name;
                 for (int n = 2; !names.Add(unique); n++)
                 {

@@ -11,7 +11,7 @@ namespace MongoSessions.Tests.Conformance;
 // trip) and parseErrors (Extended JSON and decimal128 string parsing, which we do not implement) are out of scope.
 public sealed class BsonCorpusTests
 {
-    public static IEnumerable<TestCaseData> ValidCases() => BsonCorpus.Cases("valid", (_, testCase) =>
+    public static IEnumerable<TestCaseData> ValidCases() => BsonCorpus.Cases("valid", label: null, (_, testCase) =>
     [
         testCase.GetProperty("canonical_bson").GetString(),
         BsonCorpus.OptionalString(testCase, "degenerate_bson"),
@@ -19,7 +19,7 @@ public sealed class BsonCorpusTests
     ], arity: 3);
 
     public static IEnumerable<TestCaseData> DecodeErrorCases() =>
-        BsonCorpus.Cases("decodeErrors", (_, testCase) => [testCase.GetProperty("bson").GetString()], arity: 1);
+        BsonCorpus.Cases("decodeErrors", "decode error", (_, testCase) => [testCase.GetProperty("bson").GetString()], arity: 1);
 
     [TestCaseSource(nameof(ValidCases))]
     public void Valid_case_round_trips_byte_for_byte(string canonicalHex, string? degenerateHex, string? convertedHex)

@@ -6,9 +6,9 @@ namespace MongoSessions.Tests.Conformance;
 
 // checks Decimal128Converter.ToDecimal on every valid decimal128 corpus value against decimal.Parse of the value's
 // canonical Extended JSON string ({"d": {"$numberDecimal": "..."}})
-public sealed class Decimal128CorpusTests
+public sealed class BsonCorpusDecimal128Tests
 {
-    public static IEnumerable<TestCaseData> DecimalCases() => BsonCorpus.Cases("valid", (file, testCase) =>
+    public static IEnumerable<TestCaseData> DecimalCases() => BsonCorpus.Cases("valid", "to decimal", (file, testCase) =>
     {
         if (BsonCorpus.OptionalString(file, "bson_type") != "0x13")
         {
