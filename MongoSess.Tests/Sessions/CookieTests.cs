@@ -32,7 +32,7 @@ public sealed class CookieTests : SessionTestBase
         yield return Case("empty signature", v => $"sess={v[..44]}");
         yield return Case("tampered signature", v => $"sess={v[..44]}{Flip(v[44])}{v[45..]}");
         yield return Case("tampered last signature character", v => $"sess={v[..^1]}{Flip(v[^1])}");
-        yield return Case("signed with an unknown key", v => $"sess={Cookies.CookieSigner.Sign(v[..43], new Keyring(OtherSecret))}");
+        yield return Case("signed with an unknown key", v => $"sess={MongoSessions.Cookies.CookieSigner.Sign(v[..43], new Keyring(OtherSecret))}");
         yield return Case("truncated id", v => $"sess={v[..20]}{v[43..]}");
         yield return Case("truncated signature", v => $"sess={v[..^5]}");
         yield return Case("oversized value", v => "sess=" + v + new string('a', 4000));
@@ -89,7 +89,7 @@ public sealed class CookieTests : SessionTestBase
         var reissued = SessionCookieValue(raw);
         Assert.That(reissued, Is.Not.Null.And.Not.EqualTo(old));
         Assert.That(reissued![..43], Is.EqualTo(old[..43]), "same session");
-        Assert.That(reissued, Is.EqualTo(Cookies.CookieSigner.Sign(old[..43], new Keyring(OtherSecret))));
+        Assert.That(reissued, Is.EqualTo(MongoSessions.Cookies.CookieSigner.Sign(old[..43], new Keyring(OtherSecret))));
 
         // a cookie already signed with the first key is not re-issued on a read
         var again = await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: sess=" + reissued);
@@ -161,8 +161,8 @@ public sealed class CookieTests : SessionTestBase
         // HttpListener over TLS needs a certificate bound to the port, which a test cannot do portably; the policy
         // itself is checked here through the writer, and Always/Never on the wire above
         var options = new SessionCookieOptions { Keys = new Keyring(Secret) }.Validated(null);
-        var secure = Cookies.SetCookieWriter.Build(options, "v", TimeSpan.FromMinutes(1), DateTimeOffset.UnixEpoch, secure: true);
-        var plain = Cookies.SetCookieWriter.Build(options, "v", TimeSpan.FromMinutes(1), DateTimeOffset.UnixEpoch, secure: false);
+        var secure = MongoSessions.Cookies.SetCookieWriter.Build(options, "v", TimeSpan.FromMinutes(1), DateTimeOffset.UnixEpoch, secure: true);
+        var plain = MongoSessions.Cookies.SetCookieWriter.Build(options, "v", TimeSpan.FromMinutes(1), DateTimeOffset.UnixEpoch, secure: false);
         Assert.That(secure, Does.Contain("; Secure"));
         Assert.That(plain, Does.Not.Contain("Secure"));
         await Task.CompletedTask;

@@ -18,7 +18,7 @@ public abstract class SessionStoreContract
     [TearDown]
     public async Task DisposeStore() => await Store.DisposeAsync();
 
-    protected static string NewId() => Cookies.SessionIdGenerator.NewId();
+    protected static string NewId() => MongoSessions.Cookies.SessionIdGenerator.NewId();
 
     protected static SessionUpdate Create(string id, params SessionOperation[] operations) =>
         new(id, operations, Now, Later, createIfMissing: true);
