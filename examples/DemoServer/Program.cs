@@ -1,0 +1,88 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using MongoSessions;
+using MongoSessions.Demo;
+using Microsoft.Extensions.Logging;
+
+DemoOptions options;
+try
+{
+    options = DemoOptions.Parse(args);
+}
+catch (FormatException error)
+{
+    Console.Error.WriteLine($"error: {error.Message}");
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(DemoOptions.Usage);
+    return 2;
+}
+if (options.ShowHelp)
+{
+    Console.WriteLine(DemoOptions.Usage);
+    return 0;
+}
+
+string sessionsDirectory = Path.GetFullPath(options.SessionsDirectory);
+Keyring keys;
+string keySource;
+try
+{
+    (keys, keySource) = DemoKeys.Load(options.Store, sessionsDirectory);
+}
+catch (Exception error) when (error is ArgumentException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"error: cannot load the cookie signing keys: {error.Message}");
+    return 1;
+}
+
+(ISessionStore store, string storeDescription) = options.Store switch
+{
+    DemoStoreKind.Memory => ((ISessionStore)new MemorySessionStore(), "memory store"),
+    _ => (new FileSessionStore(sessionsDirectory), $"file store: {sessionsDirectory}"),
+};
+using var loggerFactory = new ConsoleErrorLoggerFactory(LogLevel.Warning);
+await MongoSess.ConnectAsync(store, new MongoSessOptions
+{
+    Cookie = new SessionCookieOptions { Keys = keys },
+    LoggerFactory = loggerFactory,
+});
+
+// loopback only; HttpListener matches the Host header, so each name a browser may use needs its own prefix
+string url = $"http://localhost:{options.Port}/";
+using var listener = new HttpListener();
+listener.Prefixes.Add(url);
+listener.Prefixes.Add($"http://127.0.0.1:{options.Port}/");
+try
+{
+    listener.Start();
+}
+catch (HttpListenerException error)
+{
+    Console.Error.WriteLine($"error: cannot listen on port {options.Port}: {error.Message} (try another --port)");
+    await MongoSess.CloseAsync();
+    return 1;
+}
+
+using var stopping = new CancellationTokenSource();
+void Stop(PosixSignalContext signal)
+{
+    // the first signal stops gracefully; a second one falls through to the default and kills the process
+    if (!stopping.IsCancellationRequested)
+    {
+        signal.Cancel = true;
+        Console.WriteLine("stopping...");
+        stopping.Cancel();
+    }
+}
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+Console.WriteLine(keySource);
+Console.WriteLine($"MongoSess demo listening on {url} ({storeDescription})");
+Console.WriteLine("press Ctrl+C to stop");
+
+await new DemoHost(listener, new DemoRoutes(storeDescription)).RunAsync(stopping.Token);
+listener.Close();
+await MongoSess.CloseAsync();
+Console.WriteLine("stopped");
+return 0;
