@@ -25,7 +25,7 @@ if [[ $# -gt 0 ]]; then shift; fi
 case "$cmd" in
     demo)
         demo=examples/DemoServer/DemoServer.csproj
-        dotnet build "$demo" -c Release --nologo -v quiet
+        dotnet build "$demo" -c Release --nologo -v quiet -clp:NoSummary
         dll="$(dotnet msbuild "$demo" -nologo -p:Configuration=Release -getProperty:TargetPath)"
         # exec so that Ctrl+C and SIGTERM reach the server itself
         exec dotnet "$dll" "$@"

@@ -72,6 +72,7 @@ public sealed class DemoLifecycleTests
         if (OperatingSystem.IsWindows())
         {
             Assert.Ignore("Unix file modes do not apply on Windows");
+            return;
         }
         await StartAsync(FileStoreArgs(Support.FreePort.Next()));
 

@@ -96,9 +96,14 @@ internal sealed class DemoProcess : IDisposable
             Timeout = TimeSpan.FromSeconds(10),
         };
 
-    /// <summary>Sends SIGTERM, as a service manager or <c>docker stop</c> does.</summary>
+    /// <summary>Sends SIGTERM, as a service manager or <c>docker stop</c> does (on Windows, which has no SIGTERM, kills).</summary>
     public async Task TerminateAsync()
     {
+        if (OperatingSystem.IsWindows())
+        {
+            _process.Kill();
+            return;
+        }
         // kill is a builtin of every POSIX shell, so this needs no interop and no procps
         using var kill = Process.Start("/bin/sh", ["-c", $"kill -TERM {_process.Id}"]);
         await kill.WaitForExitAsync();

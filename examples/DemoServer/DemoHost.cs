@@ -55,6 +55,11 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
         {
             await routes.HandleAsync(context);
         }
+        catch (Exception error) when (IsConnectionGone(error))
+        {
+            // the client left, or HttpListener already answered (411 to a POST without a length): nothing to fix
+            context.Response.Abort();
+        }
         catch (Exception error)
         {
             // the log names the request and the failure, never the cookie or the session's data
@@ -62,6 +67,10 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
             await TryAnswerAsync(context.Response, StatusFor(error), "the server failed to answer this request");
         }
     }
+
+    private static bool IsConnectionGone(Exception error) =>
+        error is HttpListenerException
+        || error is ObjectDisposedException { ObjectName: "System.Net.HttpListenerResponse" };
 
     // a store that is down is not the request's fault: the MongoDB store will map to 503 here
     private static int StatusFor(Exception error) => error switch
