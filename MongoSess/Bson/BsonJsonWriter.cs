@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace MongoSessions.Bson;
+
+/// <summary>Writes a BSON value as the JSON System.Text.Json reads back into CLR types (dates as ISO 8601, GUIDs as text, binary as base64).</summary>
+internal static class BsonJsonWriter
+{
+    public static void Write(Utf8JsonWriter writer, BsonValue value)
+    {
+        switch (value)
+        {
+            case BsonDocument document:
+                writer.WriteStartObject();
+                foreach (var element in document)
+                {
+                    writer.WritePropertyName(element.Name);
+                    Write(writer, element.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case BsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    Write(writer, item);
+                }
+                writer.WriteEndArray();
+                break;
+            case BsonString s: writer.WriteStringValue(s.Value); break;
+            case BsonInt32 i: writer.WriteNumberValue(i.Value); break;
+            case BsonInt64 l: writer.WriteNumberValue(l.Value); break;
+            case BsonDouble d when double.IsFinite(d.Value): writer.WriteNumberValue(d.Value); break;
+            case BsonDouble d: writer.WriteStringValue(d.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)); break;
+            case BsonDecimal128 m: writer.WriteNumberValue(Decimal128Converter.ToDecimal(m)); break;
+            case BsonBoolean b: writer.WriteBooleanValue(b.Value); break;
+            case BsonDateTime dt when dt.ToDateTime() is { } date: writer.WriteStringValue(date); break;
+            case BsonDateTime dt: writer.WriteNumberValue(dt.MillisecondsSinceEpoch); break;
+            case BsonBinary { Subtype: BsonBinary.UuidSubtype, Data.Length: 16 } uuid: writer.WriteStringValue(new Guid(uuid.Data, bigEndian: true)); break;
+            case BsonBinary binary: writer.WriteBase64StringValue(binary.Data); break;
+            case BsonNull or BsonUndefined: writer.WriteNullValue(); break;
+            default: writer.WriteStringValue(BsonToClrMapper.ToNatural(value)?.ToString()); break;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+namespace MongoSessions;
+
+/// <summary>
+/// How the session cookie is named, signed and scoped. Every default follows OWASP's session management advice:
+/// <c>HttpOnly</c>, <c>SameSite=Lax</c>, <c>Secure</c> on HTTPS, <c>Path=/</c>, and a lifetime equal to the session's.
+/// </summary>
+public sealed class SessionCookieOptions
+{
+    /// <summary>The cookie name. Default <c>sess</c>, as in the original MongoSess.</summary>
+    public string Name { get; set; } = "sess";
+
+    /// <summary>
+    /// The secrets that sign the cookie. When null, a per-request override inherits the keys given at connect;
+    /// at connect, a random key is generated and a warning logged (sessions then do not survive a restart).
+    /// </summary>
+    public Keyring? Keys { get; set; }
+
+    /// <summary>
+    /// The cookie lifetime (<c>Max-Age</c> and <c>Expires</c>). Null (the default) uses <see cref="MongoSessOptions.Expires"/>,
+    /// so the browser and the store forget the session together; <see cref="TimeSpan.Zero"/> gives a browser-session
+    /// cookie, deleted when the browser closes.
+    /// </summary>
+    public TimeSpan? MaxAge { get; set; }
+
+    /// <summary>The <c>Path</c> attribute. Default <c>/</c>.</summary>
+    public string Path { get; set; } = "/";
+
+    /// <summary>The <c>Domain</c> attribute; null (the default) keeps the cookie to the exact host.</summary>
+    public string? Domain { get; set; }
+
+    /// <summary>Whether scripts are kept from reading the cookie (<c>HttpOnly</c>). Default true.</summary>
+    public bool HttpOnly { get; set; } = true;
+
+    /// <summary>The <c>SameSite</c> attribute. Default <see cref="SameSiteMode.Lax"/>.</summary>
+    public SameSiteMode SameSite { get; set; } = SameSiteMode.Lax;
+
+    /// <summary>When the cookie carries <c>Secure</c>. Default <see cref="CookieSecurePolicy.Auto"/>: on HTTPS requests.</summary>
+    public CookieSecurePolicy Secure { get; set; } = CookieSecurePolicy.Auto;
+
+    internal SessionCookieOptions Validated(Keyring? fallbackKeys)
+    {
+        var keys = Keys ?? fallbackKeys ?? throw new ArgumentException("SessionCookieOptions.Keys is required; create a Keyring from a secret made with Keyring.GenerateSecret().");
+        if (string.IsNullOrEmpty(Name) || !IsToken(Name))
+        {
+            throw new ArgumentException("SessionCookieOptions.Name must be a non-empty cookie name (letters, digits and !#$%&'*+-.^_`|~ only).");
+        }
+        if (string.IsNullOrEmpty(Path) || Path[0] != '/' || !IsAttributeValue(Path))
+        {
+            throw new ArgumentException("SessionCookieOptions.Path must start with '/' and contain no ';' or control characters.");
+        }
+        if (Domain is not null && (Domain.Length == 0 || !IsAttributeValue(Domain) || Domain.Contains(' ')))
+        {
+            throw new ArgumentException("SessionCookieOptions.Domain must be a host name with no spaces, ';' or control characters, or null.");
+        }
+        if (MaxAge is { } maxAge && maxAge < TimeSpan.Zero)
+        {
+            throw new ArgumentException("SessionCookieOptions.MaxAge cannot be negative; use TimeSpan.Zero for a browser-session cookie.");
+        }
+        if (!Enum.IsDefined(SameSite) || !Enum.IsDefined(Secure))
+        {
+            throw new ArgumentException("SessionCookieOptions.SameSite and Secure must be defined enum values.");
+        }
+        return new SessionCookieOptions
+        {
+            Name = Name,
+            Keys = keys,
+            MaxAge = MaxAge,
+            Path = Path,
+            Domain = Domain,
+            HttpOnly = HttpOnly,
+            SameSite = SameSite,
+            Secure = Secure,
+        };
+    }
+
+    // RFC 7230 token characters, which RFC 6265 uses for cookie names
+    private static bool IsToken(string text)
+    {
+        foreach (char c in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsAttributeValue(string text)
+    {
+        foreach (char c in text)
+        {
+            if (c < 0x21 && c != ' ' || c >= 0x7F || c == ';')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

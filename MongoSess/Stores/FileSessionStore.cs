@@ -1,0 +1,289 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MongoSessions;
+
+/// <summary>
+/// Sessions as files in one directory, one BSON file per session: the embedded store, with nothing to install.
+/// Every write replaces the file atomically (write a temporary file, then rename), so a crash never leaves a torn
+/// session; a file that cannot be read is logged, renamed to <c>*.corrupt</c> and treated as absent. Safe for
+/// concurrent requests in one process; do not point two processes at the same directory.
+/// </summary>
+public sealed class FileSessionStore : ISessionStore
+{
+    private const string Extension = ".session";
+    private const string TempPrefix = ".tmp-";
+
+    // a session record cannot exceed MongoDB's 16 MiB document limit; anything larger is not ours
+    private const long MaxFileBytes = 16 * 1024 * 1024;
+
+    private readonly SemaphoreSlim[] _locks;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the store, creating the directory (owner-only on Unix) when it does not exist.</summary>
+    /// <param name="directory">The directory for session files; relative paths are resolved against the current directory.</param>
+    /// <param name="loggerFactory">Where to log unreadable files; optional.</param>
+    public FileSessionStore(string directory, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Directory = Path.GetFullPath(directory);
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+        }
+        else
+        {
+            System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FileSessionStore>();
+        _locks = new SemaphoreSlim[64];
+        for (int i = 0; i < _locks.Length; i++)
+        {
+            _locks[i] = new SemaphoreSlim(1, 1);
+        }
+    }
+
+    /// <summary>The full path of the session directory.</summary>
+    public string Directory { get; }
+
+    /// <inheritdoc />
+    public async ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var record = await ReadAsync(PathOf(id), cancellationToken).ConfigureAwait(false);
+        return record is null || record.IsExpired(now) || record.Id != id ? null : record;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SessionRecord?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var path = PathOf(update.Id);
+        var gate = LockOf(path);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var record = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            if (record is not null && !record.IsExpired(update.Now) && record.Id == update.Id)
+            {
+                record.Apply(update);
+            }
+            else if (update.CreateIfMissing)
+            {
+                record = SessionRecord.CreateFrom(update);
+            }
+            else
+            {
+                return null;
+            }
+            await WriteAsync(path, record.ToBson(), cancellationToken).ConfigureAwait(false);
+            return record;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken)
+    {
+        var path = PathOf(id);
+        var gate = LockOf(path);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return false;
+            }
+            File.Delete(path);
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await foreach (var _ in ListAsync(now, cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+        }
+        return count;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
+        {
+            var record = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            if (record is not null && !record.IsExpired(now))
+            {
+                yield return record;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ClearAsync(CancellationToken cancellationToken)
+    {
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
+        {
+            var gate = LockOf(path);
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                File.Delete(path);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long removed = 0;
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
+        {
+            var gate = LockOf(path);
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // read under the lock: a session refreshed a moment ago must not be deleted
+                var record = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+                if (record is not null && record.IsExpired(now))
+                {
+                    File.Delete(path);
+                    removed++;
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+        RemoveAbandonedTempFiles(Directory);
+        return removed;
+    }
+
+    /// <summary>Nothing to release: every operation closes its files.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    // the file name is a hash of the id, so no id (whatever a caller passes) can name a path outside the directory,
+    // and ids that differ only in case stay apart on case-insensitive file systems
+    private string PathOf(string id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(id), hash);
+        return Path.Combine(Directory, Convert.ToHexStringLower(hash) + Extension);
+    }
+
+    private SemaphoreSlim LockOf(string path) => _locks[(uint)StringComparer.Ordinal.GetHashCode(Path.GetFileName(path)) % (uint)_locks.Length];
+
+    private async ValueTask<SessionRecord?> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return null;
+            }
+            if (info.Length > MaxFileBytes)
+            {
+                Quarantine(path, "it is larger than 16 MiB");
+                return null;
+            }
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        try
+        {
+            return SessionRecord.FromBson(bytes);
+        }
+        catch (FormatException e)
+        {
+            Quarantine(path, e.Message);
+            return null;
+        }
+    }
+
+    private void Quarantine(string path, string reason)
+    {
+        // log the file name and the reason only: the content may hold session data
+        _logger.LogWarning("Session file {File} cannot be read ({Reason}); it is renamed to .corrupt and treated as absent", Path.GetFileName(path), reason);
+        try
+        {
+            File.Move(path, path + ".corrupt", overwrite: true);
+        }
+        catch (IOException)
+        {
+            // already moved or deleted by another request: it is absent either way
+        }
+    }
+
+    private async ValueTask WriteAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var temp = Path.Combine(Directory, TempPrefix + Guid.NewGuid().ToString("N"));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        try
+        {
+            await using (var stream = new FileStream(temp, options))
+            {
+                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                // flush to the disk before the rename, or a power cut could leave the new name pointing at nothing
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void RemoveAbandonedTempFiles(string directory)
+    {
+        foreach (var temp in System.IO.Directory.EnumerateFiles(directory, TempPrefix + "*"))
+        {
+            // a temporary file lives for one write; one an hour old was left by a crash (file times are wall-clock
+            // times, so this compares with the real clock, not the session clock)
+            if (File.GetLastWriteTimeUtc(temp) < DateTime.UtcNow.AddHours(-1))
+            {
+                TryDelete(temp);
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

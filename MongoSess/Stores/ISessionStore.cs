@@ -1,0 +1,51 @@
+namespace MongoSessions;
+
+/// <summary>
+/// Where sessions live. MongoSess calls a store at most once per request for reads, and once per write, each call
+/// being one atomic operation; implement this to put sessions in another backend.
+/// </summary>
+/// <remarks>
+/// The contract, which the shared contract test suite checks for every store:
+/// <list type="bullet">
+/// <item>A record whose <see cref="SessionRecord.ExpiresAt"/> is at or before the <c>now</c> given is absent for every
+/// operation, even if it has not been removed yet.</item>
+/// <item>Records returned are the caller's to keep: later changes in the store must not show through them.</item>
+/// <item>Every method is safe to call concurrently, from many requests at once.</item>
+/// <item>Cancellation stops waiting; an operation the store has already applied stays applied.</item>
+/// </list>
+/// </remarks>
+public interface ISessionStore : IAsyncDisposable
+{
+    /// <summary>Returns the live session with this id, or null when it is missing or expired.</summary>
+    ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="update"/> as one atomic step: to the live session with its id; or, when there is none
+    /// and <see cref="SessionUpdate.CreateIfMissing"/> is true, to a new empty session created at
+    /// <see cref="SessionUpdate.Now"/>. Two concurrent updates of the same session must both take effect, as if one
+    /// ran after the other (no lost update).
+    /// </summary>
+    /// <returns>The session after the update, or null when it is missing or expired and was not to be created.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// An operation does not fit the stored data (a path through a value that is not a document, an increment of a
+    /// non-number); nothing was changed.
+    /// </exception>
+    ValueTask<SessionRecord?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the session. A missing id is not an error.</summary>
+    /// <returns>True when a session was deleted.</returns>
+    ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Counts the live sessions.</summary>
+    ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Streams the live sessions, in no particular order, without loading them all at once.</summary>
+    IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every session.</summary>
+    ValueTask ClearAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes the expired sessions.</summary>
+    /// <returns>How many were deleted.</returns>
+    ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace MongoSessions;
+
+/// <summary>
+/// Sessions in this process's memory: for tests, development and single-process tools. Thread-safe; each session
+/// has its own lock, so requests on different sessions never wait for each other. Everything is lost when the
+/// process ends.
+/// </summary>
+public sealed class MemorySessionStore : ISessionStore
+{
+    private readonly ConcurrentDictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
+
+    /// <summary>The number of stored records, expired or not.</summary>
+    internal int StoredCount => _sessions.Count;
+
+    /// <inheritdoc />
+    public ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!_sessions.TryGetValue(id, out var record))
+        {
+            return ValueTask.FromResult<SessionRecord?>(null);
+        }
+        lock (record)
+        {
+            return ValueTask.FromResult(record.IsExpired(now) ? null : record.Clone());
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SessionRecord?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        while (true)
+        {
+            if (_sessions.TryGetValue(update.Id, out var record))
+            {
+                lock (record)
+                {
+                    // a record removed from the map while we waited for its lock is stale: look again
+                    if (!_sessions.TryGetValue(update.Id, out var current) || !ReferenceEquals(current, record))
+                    {
+                        continue;
+                    }
+                    if (!record.IsExpired(update.Now))
+                    {
+                        record.Apply(update);
+                        return ValueTask.FromResult<SessionRecord?>(record.Clone());
+                    }
+                    if (!update.CreateIfMissing)
+                    {
+                        return ValueTask.FromResult<SessionRecord?>(null);
+                    }
+                    var replacement = SessionRecord.CreateFrom(update);
+                    _sessions[update.Id] = replacement;
+                    return ValueTask.FromResult<SessionRecord?>(replacement.Clone());
+                }
+            }
+            if (!update.CreateIfMissing)
+            {
+                return ValueTask.FromResult<SessionRecord?>(null);
+            }
+            var created = SessionRecord.CreateFrom(update);
+            if (_sessions.TryAdd(update.Id, created))
+            {
+                lock (created)
+                {
+                    return ValueTask.FromResult<SessionRecord?>(created.Clone());
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult(_sessions.TryRemove(id, out _));
+
+    /// <inheritdoc />
+    public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        foreach (var pair in _sessions)
+        {
+            lock (pair.Value)
+            {
+                count += pair.Value.IsExpired(now) ? 0 : 1;
+            }
+        }
+        return ValueTask.FromResult(count);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        foreach (var pair in _sessions)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            SessionRecord? copy;
+            lock (pair.Value)
+            {
+                copy = pair.Value.IsExpired(now) ? null : pair.Value.Clone();
+            }
+            if (copy is not null)
+            {
+                yield return copy;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask ClearAsync(CancellationToken cancellationToken)
+    {
+        _sessions.Clear();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long removed = 0;
+        foreach (var pair in _sessions)
+        {
+            lock (pair.Value)
+            {
+                // removing under the record's lock keeps an update from landing on a record that is leaving
+                if (pair.Value.IsExpired(now) && _sessions.TryRemove(pair))
+                {
+                    removed++;
+                }
+            }
+        }
+        return ValueTask.FromResult(removed);
+    }
+
+    /// <summary>Nothing to release; the sessions stay in memory until the store is collected.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

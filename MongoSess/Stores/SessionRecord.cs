@@ -1,0 +1,113 @@
+using MongoSessions.Bson;
+
+namespace MongoSessions;
+
+/// <summary>
+/// One stored session: <c>{ _id, data, createdAt, expiresAt }</c>, the same shape in every store.
+/// </summary>
+public sealed class SessionRecord
+{
+    /// <summary>Creates a record.</summary>
+    public SessionRecord(string id, SessionData data, DateTimeOffset createdAt, DateTimeOffset expiresAt, bool browserSessionCookie = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentNullException.ThrowIfNull(data);
+        Id = id;
+        Data = data;
+        CreatedAt = createdAt;
+        ExpiresAt = expiresAt;
+        BrowserSessionCookie = browserSessionCookie;
+    }
+
+    /// <summary>The session id (<c>_id</c>).</summary>
+    public string Id { get; }
+
+    /// <summary>The session values (<c>data</c>).</summary>
+    public SessionData Data { get; }
+
+    /// <summary>When the session was created (<c>createdAt</c>), millisecond precision.</summary>
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>When the session expires (<c>expiresAt</c>); at or after this instant it reads as absent.</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>
+    /// True after <see cref="MongoSess.ExpireAsync"/>: the cookie is a browser-session cookie from then on
+    /// (stored as <c>browserSession: true</c>, absent otherwise).
+    /// </summary>
+    public bool BrowserSessionCookie { get; set; }
+
+    /// <summary>True when the session has expired at <paramref name="now"/>.</summary>
+    public bool IsExpired(DateTimeOffset now) => ExpiresAt <= now;
+
+    /// <summary>A deep copy.</summary>
+    public SessionRecord Clone() => new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie);
+
+    /// <summary>
+    /// Applies an update as <see cref="ISessionStore.UpdateAsync"/> describes, all or none; for stores that
+    /// keep records in memory or as bytes.
+    /// </summary>
+    public void Apply(SessionUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        Data.Apply(update.Operations);
+        if (update.ExpiresAt is { } expiresAt)
+        {
+            ExpiresAt = expiresAt;
+        }
+        if (update.BrowserSessionCookie is { } browserSession)
+        {
+            BrowserSessionCookie = browserSession;
+        }
+    }
+
+    /// <summary>Creates the record a <see cref="SessionUpdate"/> with <see cref="SessionUpdate.CreateIfMissing"/> makes.</summary>
+    public static SessionRecord CreateFrom(SessionUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var expiresAt = update.ExpiresAt ?? throw new ArgumentException("A session can only be created with an expiry.", nameof(update));
+        var record = new SessionRecord(update.Id, new SessionData(), Truncate(update.Now), expiresAt);
+        record.Apply(update);
+        return record;
+    }
+
+    /// <summary>The record as a BSON document, the format the file store writes and MongoDB stores.</summary>
+    public byte[] ToBson() => BsonBinaryWriter.ToBytes(ToDocument());
+
+    /// <summary>Reads a record written by <see cref="ToBson"/>.</summary>
+    /// <exception cref="FormatException">The bytes are not a valid session record.</exception>
+    public static SessionRecord FromBson(ReadOnlySpan<byte> bson) => FromDocument(BsonBinaryReader.ReadDocument(bson));
+
+    internal BsonDocument ToDocument()
+    {
+        var document = new BsonDocument(5)
+            .Add("_id", new BsonString(Id))
+            .Add("data", Data.Document)
+            .Add("createdAt", BsonDateTime.FromDateTimeOffset(CreatedAt))
+            .Add("expiresAt", BsonDateTime.FromDateTimeOffset(ExpiresAt));
+        if (BrowserSessionCookie)
+        {
+            document.Add("browserSession", BsonBoolean.True);
+        }
+        return document;
+    }
+
+    internal static SessionRecord FromDocument(BsonDocument document)
+    {
+        if (document["_id"] is not BsonString id || id.Value.Length == 0
+            || document["data"] is not BsonDocument data
+            || document["createdAt"] is not BsonDateTime createdAt
+            || document["expiresAt"] is not BsonDateTime expiresAt)
+        {
+            throw new FormatException("The document is not a session record: it needs _id (string), data (document), createdAt and expiresAt (dates).");
+        }
+        bool browserSession = document["browserSession"] is BsonBoolean { Value: true };
+        return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession);
+    }
+
+    private static DateTimeOffset ToOffset(BsonDateTime value) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(value.MillisecondsSinceEpoch, -62135596800000L, 253402300799999L));
+
+    // BSON dates hold milliseconds: keep records equal to what a store gives back
+    internal static DateTimeOffset Truncate(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
+}

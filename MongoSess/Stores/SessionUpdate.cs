@@ -1,0 +1,42 @@
+namespace MongoSessions;
+
+/// <summary>
+/// One atomic change to one session, as <see cref="ISessionStore.UpdateAsync"/> receives it: the operations on its
+/// data, its new expiry, and whether a missing session may be created.
+/// </summary>
+public sealed class SessionUpdate
+{
+    internal SessionUpdate(string id, IReadOnlyList<SessionOperation> operations, DateTimeOffset now, DateTimeOffset? expiresAt, bool createIfMissing)
+    {
+        Id = id;
+        Operations = operations;
+        Now = now;
+        ExpiresAt = expiresAt;
+        CreateIfMissing = createIfMissing;
+    }
+
+    /// <summary>The session id.</summary>
+    public string Id { get; }
+
+    /// <summary>The changes to the data, applied in order, all or none.</summary>
+    public IReadOnlyList<SessionOperation> Operations { get; }
+
+    /// <summary>The current time: a session whose expiry is at or before it counts as missing.</summary>
+    public DateTimeOffset Now { get; }
+
+    /// <summary>The new expiry, or null to keep the stored one.</summary>
+    public DateTimeOffset? ExpiresAt { get; }
+
+    /// <summary>
+    /// True for a session id MongoSess has just generated: when no live session has the id, create one
+    /// (created at <see cref="Now"/>). False for an id that came from a cookie: never create it, so that an ended or
+    /// expired session is never brought back.
+    /// </summary>
+    public bool CreateIfMissing { get; }
+
+    /// <summary>When not null, the new value of <see cref="SessionRecord.BrowserSessionCookie"/>.</summary>
+    public bool? BrowserSessionCookie { get; init; }
+
+    /// <summary>Describes the update without values.</summary>
+    public override string ToString() => $"{Operations.Count} operation(s), create={CreateIfMissing}";
+}
