@@ -23,7 +23,7 @@ echo unknown command: %CMD% 1>&2
 goto usage
 
 :demo
-dotnet build examples\DemoServer\DemoServer.csproj -c Release --nologo -v quiet -clp:NoSummary || exit /b 1
+dotnet build examples\DemoServer\DemoServer.csproj -c Release --nologo -v quiet || exit /b 1
 for /f "usebackq delims=" %%p in (`dotnet msbuild examples\DemoServer\DemoServer.csproj -nologo -p:Configuration^=Release -getProperty:TargetPath`) do set "DLL=%%p"
 dotnet "%DLL%" %ARGS%
 exit /b %ERRORLEVEL%

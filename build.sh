@@ -25,7 +25,11 @@ if [[ $# -gt 0 ]]; then shift; fi
 case "$cmd" in
     demo)
         demo=examples/DemoServer/DemoServer.csproj
-        dotnet build "$demo" -c Release --nologo -v quiet -clp:NoSummary
+        # quiet when it builds, the whole log when it does not
+        if ! log="$(dotnet build "$demo" -c Release --nologo -v quiet 2>&1)"; then
+            echo "$log" >&2
+            exit 1
+        fi
         dll="$(dotnet msbuild "$demo" -nologo -p:Configuration=Release -getProperty:TargetPath)"
         # exec so that Ctrl+C and SIGTERM reach the server itself
         exec dotnet "$dll" "$@"

@@ -138,6 +138,23 @@ public sealed class DemoLifecycleTests
     }
 
     [Test]
+    public async Task Busy_port_exits_with_code_1_and_says_so()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("http.sys shares ports with plain sockets, so the port is not busy to it");
+        }
+        using var squatter = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        int port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+
+        var (exitCode, output) = await DemoProcess.RunToExitAsync(FileStoreArgs(port));
+
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(output, Does.Contain($"cannot listen on port {port}"));
+    }
+
+    [Test]
     public async Task Help_prints_usage_and_exits_0()
     {
         var (exitCode, output) = await DemoProcess.RunToExitAsync("--help");

@@ -31,7 +31,7 @@ internal static class DemoKeys
     {
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            CreateOwnerOnlyDirectory(Path.GetDirectoryName(path)!);
             string temporary = $"{path}.{Environment.ProcessId}.tmp";
             var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
@@ -60,5 +60,18 @@ internal static class DemoKeys
             throw new InvalidDataException($"{path} is empty; delete it to generate a new secret (existing sessions will be lost)");
         }
         return secret;
+    }
+
+    // the sessions folder holds the secret and every session: only its owner needs to list it
+    private static void CreateOwnerOnlyDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 }

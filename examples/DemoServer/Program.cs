@@ -29,18 +29,18 @@ try
 {
     (keys, keySource) = DemoKeys.Load(options.Store, sessionsDirectory);
 }
-catch (Exception error) when (error is ArgumentException or IOException or UnauthorizedAccessException)
+catch (Exception error) when (error is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"error: cannot load the cookie signing keys: {error.Message}");
     return 1;
 }
 
+using var loggerFactory = new ConsoleErrorLoggerFactory(LogLevel.Warning);
 (ISessionStore store, string storeDescription) = options.Store switch
 {
     DemoStoreKind.Memory => ((ISessionStore)new MemorySessionStore(), "memory store"),
-    _ => (new FileSessionStore(sessionsDirectory), $"file store: {sessionsDirectory}"),
+    _ => (new FileSessionStore(sessionsDirectory, loggerFactory), $"file store: {sessionsDirectory}"),
 };
-using var loggerFactory = new ConsoleErrorLoggerFactory(LogLevel.Warning);
 await MongoSess.ConnectAsync(store, new MongoSessOptions
 {
     Cookie = new SessionCookieOptions { Keys = keys },
