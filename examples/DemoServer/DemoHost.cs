@@ -60,23 +60,19 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
             // the client left, or HttpListener already answered (411 to a POST without a length): nothing to fix
             context.Response.Abort();
         }
+        // a store that is down is not the request's fault: its "unavailable" error will get its own catch here,
+        // answering 503 with Retry-After, when the MongoDB store lands
         catch (Exception error)
         {
             // the log names the request and the failure, never the cookie or the session's data
             Console.Error.WriteLine($"{context.Request.HttpMethod} {context.Request.Url?.AbsolutePath}: {error.GetType().Name}: {error.Message}");
-            await TryAnswerAsync(context.Response, StatusFor(error), "the server failed to answer this request");
+            await TryAnswerAsync(context.Response, 500, "the server failed to answer this request");
         }
     }
 
     private static bool IsConnectionGone(Exception error) =>
         error is HttpListenerException
         || error is ObjectDisposedException { ObjectName: "System.Net.HttpListenerResponse" };
-
-    // a store that is down is not the request's fault: the MongoDB store will map to 503 here
-    private static int StatusFor(Exception error) => error switch
-    {
-        _ => 500,
-    };
 
     private static async Task TryAnswerAsync(HttpListenerResponse response, int status, string text)
     {

@@ -5,11 +5,11 @@ namespace MongoSessions.Demo;
 /// <summary>The home page: a self-contained HTML document, no external assets.</summary>
 internal static class DemoPage
 {
-    public static string Render(long views, string storeDescription)
+    public static string Render(long views, string storeName)
     {
         // everything dynamic goes through HtmlEncode, even a number: users copy this page and add strings
         string count = WebUtility.HtmlEncode(views.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        string store = WebUtility.HtmlEncode(storeDescription);
+        string store = WebUtility.HtmlEncode(storeName);
         string noun = views == 1 ? "visit" : "visits";
         return $$"""
             <!doctype html>

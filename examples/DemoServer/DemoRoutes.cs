@@ -4,7 +4,7 @@ using System.Net;
 namespace MongoSessions.Demo;
 
 /// <summary>The demo's four routes; each handler writes and closes its response.</summary>
-internal sealed class DemoRoutes(string storeDescription)
+internal sealed class DemoRoutes(string storeName)
 {
     public Task HandleAsync(HttpListenerContext context)
     {
@@ -34,7 +34,7 @@ internal sealed class DemoRoutes(string storeDescription)
         // reading never creates a session: a first visit sets no cookie
         var session = new MongoSess(context);
         long views = await session.GetAsync<long>("views");
-        await DemoResponse.HtmlAsync(context.Response, DemoPage.Render(views, storeDescription));
+        await DemoResponse.HtmlAsync(context.Response, DemoPage.Render(views, storeName));
     }
 
     private static async Task ViewsAsync(HttpListenerContext context)

@@ -35,11 +35,26 @@ catch (Exception error) when (error is ArgumentException or IOException or Inval
     return 1;
 }
 
-using var loggerFactory = new ConsoleErrorLoggerFactory(LogLevel.Warning);
-(ISessionStore store, string storeDescription) = options.Store switch
+// Ctrl+C and SIGTERM (docker stop, systemd) stop the server the same way
+using var stopping = new CancellationTokenSource();
+void Stop(PosixSignalContext signal)
 {
-    DemoStoreKind.Memory => ((ISessionStore)new MemorySessionStore(), "memory store"),
-    _ => (new FileSessionStore(sessionsDirectory, loggerFactory), $"file store: {sessionsDirectory}"),
+    // the first signal stops gracefully; a second one falls through to the default and kills the process
+    if (!stopping.IsCancellationRequested)
+    {
+        signal.Cancel = true;
+        Console.WriteLine("stopping...");
+        stopping.Cancel();
+    }
+}
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+using var loggerFactory = new ConsoleErrorLoggerFactory(LogLevel.Warning);
+(ISessionStore store, string storeName, string storeDescription) = options.Store switch
+{
+    DemoStoreKind.Memory => ((ISessionStore)new MemorySessionStore(), "memory store", "memory store"),
+    _ => (new FileSessionStore(sessionsDirectory, loggerFactory), "file store", $"file store: {sessionsDirectory}"),
 };
 await MongoSess.ConnectAsync(store, new MongoSessOptions
 {
@@ -63,25 +78,11 @@ catch (HttpListenerException error)
     return 1;
 }
 
-using var stopping = new CancellationTokenSource();
-void Stop(PosixSignalContext signal)
-{
-    // the first signal stops gracefully; a second one falls through to the default and kills the process
-    if (!stopping.IsCancellationRequested)
-    {
-        signal.Cancel = true;
-        Console.WriteLine("stopping...");
-        stopping.Cancel();
-    }
-}
-using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-
 Console.WriteLine(keySource);
 Console.WriteLine($"MongoSess demo listening on {url} ({storeDescription})");
 Console.WriteLine("press Ctrl+C to stop");
 
-await new DemoHost(listener, new DemoRoutes(storeDescription)).RunAsync(stopping.Token);
+await new DemoHost(listener, new DemoRoutes(storeName)).RunAsync(stopping.Token);
 listener.Close();
 await MongoSess.CloseAsync();
 Console.WriteLine("stopped");
