@@ -182,7 +182,7 @@ public sealed class FileSessionStore : ISessionStore
 
     // the file name is a hash of the id, so no id (whatever a caller passes) can name a path outside the directory,
     // and ids that differ only in case stay apart on case-insensitive file systems
-    private string PathOf(string id)
+    internal string PathOf(string id)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];

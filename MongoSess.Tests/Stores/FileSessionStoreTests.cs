@@ -1,0 +1,117 @@
+using MongoSessions.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace MongoSessions.Tests.Stores;
+
+[TestFixture]
+public sealed class FileSessionStoreTests : SessionStoreContract
+{
+    private string _directory = null!;
+    private ListLoggerFactory _logs = null!;
+
+    protected override ISessionStore CreateStore()
+    {
+        _directory = Path.Combine(Path.GetTempPath(), "mongosess-tests", Guid.NewGuid().ToString("N"));
+        _logs = new ListLoggerFactory();
+        return new FileSessionStore(_directory, _logs);
+    }
+
+    [TearDown]
+    public void RemoveDirectory()
+    {
+        _logs.Dispose();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private FileSessionStore FileStore => (FileSessionStore)Store;
+
+    [Test]
+    public async Task Sessions_survive_a_new_store_on_the_same_directory()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("views", 7)), default);
+        await using var reopened = new FileSessionStore(_directory);
+        var record = await reopened.LoadAsync(id, Now, default);
+        Assert.That(record!.Data.ToDictionary()["views"], Is.EqualTo(7));
+    }
+
+    [Test]
+    public async Task Corrupt_file_reads_as_absent_is_logged_and_set_aside()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("secret", "hunter2-value")), default);
+        var path = FileStore.PathOf(id);
+        var bytes = await File.ReadAllBytesAsync(path);
+        // a torn write: only the first half of the record reached the disk
+        await File.WriteAllBytesAsync(path, bytes[..(bytes.Length / 2)]);
+
+        Assert.That(await Store.LoadAsync(id, Now, default), Is.Null);
+        Assert.That(File.Exists(path), Is.False);
+        Assert.That(File.Exists(path + ".corrupt"), Is.True);
+        var warning = _logs.Lines.Single(l => l.Level == LogLevel.Warning).Message;
+        Assert.That(warning, Does.Contain(Path.GetFileName(path)).And.Not.Contain("hunter2"));
+    }
+
+    [Test]
+    public async Task Garbage_and_foreign_files_never_break_listing()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        await File.WriteAllTextAsync(Path.Combine(_directory, new string('0', 64) + ".session"), "not bson at all");
+        await File.WriteAllTextAsync(Path.Combine(_directory, "README.txt"), "someone else's file");
+        Assert.That(await Store.CountAsync(Now, default), Is.EqualTo(1));
+        Assert.That(File.Exists(Path.Combine(_directory, "README.txt")), Is.True);
+    }
+
+    [TestCase("../../escape")]
+    [TestCase("/etc/passwd")]
+    [TestCase("a\\b:c")]
+    public async Task Any_id_stays_inside_the_directory(string id)
+    {
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        Assert.That(Path.GetDirectoryName(FileStore.PathOf(id)), Is.EqualTo(FileStore.Directory));
+        Assert.That(await Store.LoadAsync(id, Now, default), Is.Not.Null);
+        Assert.That(await Store.DestroyAsync(id, default), Is.True);
+    }
+
+    [Test]
+    public async Task Ids_differing_only_in_case_are_different_sessions()
+    {
+        await Store.UpdateAsync(Create("AbC", Set("v", 1)), default);
+        await Store.UpdateAsync(Create("abc", Set("v", 2)), default);
+        Assert.That((await Store.LoadAsync("AbC", Now, default))!.Data.ToDictionary()["v"], Is.EqualTo(1));
+        Assert.That((await Store.LoadAsync("abc", Now, default))!.Data.ToDictionary()["v"], Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Sweep_removes_temporary_files_left_by_a_crash_but_not_fresh_ones()
+    {
+        var abandoned = Path.Combine(_directory, ".tmp-abandoned");
+        var fresh = Path.Combine(_directory, ".tmp-fresh");
+        await File.WriteAllTextAsync(abandoned, "x");
+        await File.WriteAllTextAsync(fresh, "x");
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow.AddHours(-2));
+        await Store.RemoveExpiredAsync(Now, default);
+        Assert.That(File.Exists(abandoned), Is.False);
+        Assert.That(File.Exists(fresh), Is.True);
+    }
+
+    [Test]
+    public async Task Session_files_are_private_to_the_owner()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("Unix file modes do not apply on Windows; the directory inherits its ACL there.");
+        }
+        else
+        {
+            Assert.That(File.GetUnixFileMode(FileStore.PathOf(id)), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(File.GetUnixFileMode(_directory) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead), Is.EqualTo(UnixFileMode.None));
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace MongoSessions.Tests.Stores;
+
+[TestFixture]
+public sealed class MemorySessionStoreTests : SessionStoreContract
+{
+    protected override ISessionStore CreateStore() => new MemorySessionStore();
+}

@@ -1,0 +1,244 @@
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Stores;
+
+/// <summary>The contract of <see cref="ISessionStore"/>, run against every store by one subclass each.</summary>
+public abstract class SessionStoreContract
+{
+    protected static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset Later = Now.AddHours(1);
+
+    protected ISessionStore Store { get; private set; } = null!;
+
+    protected abstract ISessionStore CreateStore();
+
+    [SetUp]
+    public void CreateStoreForTest() => Store = CreateStore();
+
+    [TearDown]
+    public async Task DisposeStore() => await Store.DisposeAsync();
+
+    protected static string NewId() => Cookies.SessionIdGenerator.NewId();
+
+    protected static SessionUpdate Create(string id, params SessionOperation[] operations) =>
+        new(id, operations, Now, Later, createIfMissing: true);
+
+    protected static SessionUpdate Update(string id, params SessionOperation[] operations) =>
+        new(id, operations, Now.AddMinutes(1), Later.AddMinutes(1), createIfMissing: false);
+
+    protected static SessionOperation Set(string path, object? value) => SessionOperation.Set(path, ClrToBsonMapper.Map(value, path));
+
+    [Test]
+    public async Task Missing_session_loads_as_null()
+    {
+        Assert.That(await Store.LoadAsync(NewId(), Now, default), Is.Null);
+    }
+
+    [Test]
+    public async Task Update_without_create_never_creates()
+    {
+        var id = NewId();
+        Assert.That(await Store.UpdateAsync(Update(id, Set("a", 1)), default), Is.Null);
+        Assert.That(await Store.LoadAsync(id, Now, default), Is.Null);
+        Assert.That(await Store.CountAsync(Now, default), Is.Zero);
+    }
+
+    [Test]
+    public async Task Created_session_loads_with_its_data_and_dates()
+    {
+        var id = NewId();
+        var created = await Store.UpdateAsync(Create(id, Set("user", "ann"), SessionOperation.Increment("views", 2)), default);
+        Assert.That(created, Is.Not.Null);
+        var loaded = await Store.LoadAsync(id, Now, default);
+        Assert.That(loaded, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(loaded!.Id, Is.EqualTo(id));
+            Assert.That(loaded.CreatedAt, Is.EqualTo(Now));
+            Assert.That(loaded.ExpiresAt, Is.EqualTo(Later));
+            Assert.That(loaded.Data.Find("user"), Is.EqualTo(new BsonString("ann")));
+            Assert.That(loaded.Data.Find("views"), Is.EqualTo(new BsonInt64(2)));
+            Assert.That(loaded.Data.Keys, Is.EqualTo(new[] { "user", "views" }));
+        });
+    }
+
+    [Test]
+    public async Task Session_is_absent_from_the_instant_it_expires()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        Assert.That(await Store.LoadAsync(id, Later.AddMilliseconds(-1), default), Is.Not.Null);
+        Assert.That(await Store.LoadAsync(id, Later, default), Is.Null);
+        Assert.That(await Store.CountAsync(Later, default), Is.Zero);
+    }
+
+    [Test]
+    public async Task Expired_session_is_never_updated_back_to_life()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        var late = new SessionUpdate(id, [Set("b", 2)], Later, Later.AddHours(1), createIfMissing: false);
+        Assert.That(await Store.UpdateAsync(late, default), Is.Null);
+        Assert.That(await Store.LoadAsync(id, Later.AddMinutes(-1), default), Is.Not.Null.And.Property("ExpiresAt").EqualTo(Later), "the expiry did not move");
+    }
+
+    [Test]
+    public async Task Creating_over_an_expired_record_starts_empty()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("old", 1)), default);
+        var fresh = new SessionUpdate(id, [Set("new", 2)], Later, Later.AddHours(1), createIfMissing: true);
+        var record = await Store.UpdateAsync(fresh, default);
+        Assert.That(record!.Data.Contains("old"), Is.False);
+        Assert.That(record.Data.Find("new"), Is.EqualTo(new BsonInt32(2)));
+        Assert.That(record.CreatedAt, Is.EqualTo(Later));
+    }
+
+    [Test]
+    public async Task Update_applies_set_unset_and_increment_on_nested_paths()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("user", new Dictionary<string, object?> { ["name"] = "ann", ["age"] = 30 }), Set("keep", true)), default);
+        var record = await Store.UpdateAsync(Update(id, Set("user.name", "bob"), SessionOperation.Unset("user.age"), SessionOperation.Increment("stats.hits", 5), SessionOperation.Unset("nothing.here")), default);
+        Assert.Multiple(() =>
+        {
+            Assert.That(record!.Data.Find("user.name"), Is.EqualTo(new BsonString("bob")));
+            Assert.That(record.Data.Contains("user.age"), Is.False);
+            Assert.That(record.Data.Find("stats.hits"), Is.EqualTo(new BsonInt64(5)));
+            Assert.That(record.Data.Find("keep"), Is.EqualTo(BsonBoolean.True));
+            Assert.That(record.ExpiresAt, Is.EqualTo(Later.AddMinutes(1)));
+        });
+    }
+
+    [Test]
+    public async Task Increment_of_a_non_number_fails_and_changes_nothing()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("name", "ann")), default);
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.UpdateAsync(Update(id, Set("other", 1), SessionOperation.Increment("name", 1)), default));
+        var record = await Store.LoadAsync(id, Now, default);
+        Assert.That(record!.Data.Contains("other"), Is.False, "all or none");
+        Assert.That(record.ExpiresAt, Is.EqualTo(Later));
+    }
+
+    [Test]
+    public async Task Path_through_a_non_document_fails_and_changes_nothing()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("name", "ann")), default);
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.UpdateAsync(Update(id, Set("name.first", "x")), default));
+        Assert.That((await Store.LoadAsync(id, Now, default))!.Data.Find("name"), Is.EqualTo(new BsonString("ann")));
+    }
+
+    [Test]
+    public async Task Records_returned_are_copies()
+    {
+        var id = NewId();
+        var created = await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        created!.Data.Apply([Set("b", 2)]);
+        var loaded = await Store.LoadAsync(id, Now, default);
+        loaded!.Data.Apply([Set("c", 3)]);
+        var again = await Store.LoadAsync(id, Now, default);
+        Assert.That(again!.Data.Keys, Is.EqualTo(new[] { "a" }));
+    }
+
+    [Test]
+    public async Task Update_without_expiry_keeps_the_stored_one_and_browser_session_flag_sticks()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        var flag = new SessionUpdate(id, [], Now, expiresAt: null, createIfMissing: false) { BrowserSessionCookie = true };
+        var record = await Store.UpdateAsync(flag, default);
+        Assert.That(record!.ExpiresAt, Is.EqualTo(Later));
+        await Store.UpdateAsync(Update(id, Set("b", 2)), default);
+        Assert.That((await Store.LoadAsync(id, Now, default))!.BrowserSessionCookie, Is.True);
+    }
+
+    [Test]
+    public async Task Destroy_removes_and_a_missing_id_is_not_an_error()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        Assert.That(await Store.DestroyAsync(id, default), Is.True);
+        Assert.That(await Store.DestroyAsync(id, default), Is.False);
+        Assert.That(await Store.LoadAsync(id, Now, default), Is.Null);
+    }
+
+    [Test]
+    public async Task Count_list_clear_and_remove_expired_see_only_what_they_should()
+    {
+        var live = NewId();
+        var dying = NewId();
+        await Store.UpdateAsync(new SessionUpdate(live, [Set("n", 1)], Now, Later.AddHours(5), createIfMissing: true), default);
+        await Store.UpdateAsync(Create(dying, Set("n", 2)), default);
+        var afterDying = Later.AddMinutes(1);
+
+        Assert.That(await Store.CountAsync(Now, default), Is.EqualTo(2));
+        Assert.That(await Store.CountAsync(afterDying, default), Is.EqualTo(1));
+        var listed = new List<string>();
+        await foreach (var record in Store.ListAsync(afterDying, default))
+        {
+            listed.Add(record.Id);
+        }
+        Assert.That(listed, Is.EqualTo(new[] { live }));
+
+        Assert.That(await Store.RemoveExpiredAsync(afterDying, default), Is.EqualTo(1));
+        Assert.That(await Store.RemoveExpiredAsync(afterDying, default), Is.Zero);
+        Assert.That(await Store.LoadAsync(live, afterDying, default), Is.Not.Null);
+
+        await Store.ClearAsync(default);
+        Assert.That(await Store.CountAsync(Now, default), Is.Zero);
+    }
+
+    [Test]
+    public async Task Concurrent_increments_on_one_session_lose_nothing()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("start", true)), default);
+        const int Writers = 100;
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
+            await Store.UpdateAsync(Update(id, SessionOperation.Increment("n", 1)), default))));
+        Assert.That((await Store.LoadAsync(id, Now, default))!.Data.Find("n"), Is.EqualTo(new BsonInt64(Writers)));
+    }
+
+    [Test]
+    public async Task Concurrent_sets_of_different_keys_lose_nothing()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("start", true)), default);
+        const int Writers = 50;
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(i => Task.Run(async () =>
+            await Store.UpdateAsync(Update(id, Set($"k{i}", i)), default))));
+        var record = await Store.LoadAsync(id, Now, default);
+        Assert.That(record!.Data.Count, Is.EqualTo(Writers + 1));
+        Assert.That(Enumerable.Range(0, Writers).All(i => record.Data.Find($"k{i}") == new BsonInt32(i)), Is.True);
+    }
+
+    [Test]
+    public async Task Every_value_type_round_trips_through_the_store()
+    {
+        var id = NewId();
+        var when = new DateTime(2026, 5, 4, 3, 2, 1, 123, DateTimeKind.Utc);
+        var guid = Guid.NewGuid();
+        await Store.UpdateAsync(Create(id,
+            Set("null", null), Set("bool", true), Set("int", 42), Set("long", 1L << 40), Set("double", 2.5), Set("decimal", 10.25m),
+            Set("date", when), Set("guid", guid), Set("bytes", new byte[] { 1, 2, 3 }), Set("list", new[] { 1, 2 }),
+            Set("dict", new Dictionary<string, object?> { ["x"] = "y" }), Set("text", "héllo\u0000wörld")), default);
+        var data = (await Store.LoadAsync(id, Now, default))!.Data.ToDictionary();
+        Assert.Multiple(() =>
+        {
+            Assert.That(data["null"], Is.Null);
+            Assert.That(data["bool"], Is.EqualTo(true));
+            Assert.That(data["int"], Is.EqualTo(42).And.TypeOf<int>());
+            Assert.That(data["long"], Is.EqualTo(1L << 40).And.TypeOf<long>());
+            Assert.That(data["double"], Is.EqualTo(2.5).And.TypeOf<double>());
+            Assert.That(data["decimal"], Is.EqualTo(10.25m).And.TypeOf<decimal>());
+            Assert.That(data["date"], Is.EqualTo(when));
+            Assert.That(data["guid"], Is.EqualTo(guid));
+            Assert.That(data["bytes"], Is.EqualTo(new byte[] { 1, 2, 3 }));
+            Assert.That(data["list"], Is.EqualTo(new List<object?> { 1, 2 }));
+            Assert.That(data["dict"], Is.EqualTo(new Dictionary<string, object?> { ["x"] = "y" }));
+            Assert.That(data["text"], Is.EqualTo("héllo\u0000wörld"));
+        });
+    }
+}
