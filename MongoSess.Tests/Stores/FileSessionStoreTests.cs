@@ -26,6 +26,9 @@ public sealed class FileSessionStoreTests : SessionStoreContract
         }
     }
 
+    // each file write is flushed to disk, so fewer rounds keep the test fast
+    protected override int UpdatesPerWorker => 40;
+
     private FileSessionStore FileStore => (FileSessionStore)Store;
 
     [Test]

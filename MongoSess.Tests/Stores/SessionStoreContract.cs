@@ -18,7 +18,7 @@ public abstract class SessionStoreContract
     [TearDown]
     public async Task DisposeStore() => await Store.DisposeAsync();
 
-    protected static string NewId() => Cookies.SessionIdGenerator.NewId();
+    protected static string NewId() => MongoSessions.Cookies.SessionIdGenerator.NewId();
 
     protected static SessionUpdate Create(string id, params SessionOperation[] operations) =>
         new(id, operations, Now, Later, createIfMissing: true);
@@ -190,15 +190,28 @@ public abstract class SessionStoreContract
         Assert.That(await Store.CountAsync(Now, default), Is.Zero);
     }
 
+    /// <summary>Updates per worker in the concurrency tests: enough for lost updates to show on this store.</summary>
+    protected virtual int UpdatesPerWorker => 500;
+
     [Test]
     public async Task Concurrent_increments_on_one_session_lose_nothing()
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("start", true)), default);
-        const int Writers = 100;
-        await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
-            await Store.UpdateAsync(Update(id, SessionOperation.Increment("n", 1)), default))));
-        Assert.That((await Store.LoadAsync(id, Now, default))!.Data.Find("n"), Is.EqualTo(new BsonInt64(Writers)));
+        int workers = Environment.ProcessorCount * 2;
+        // all workers start together, so their updates really overlap
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            await start.Task;
+            for (int i = 0; i < UpdatesPerWorker; i++)
+            {
+                await Store.UpdateAsync(Update(id, SessionOperation.Increment("n", 1), Set("other", i)), default);
+            }
+        })).ToList();
+        start.SetResult();
+        await Task.WhenAll(running);
+        Assert.That((await Store.LoadAsync(id, Now, default))!.Data.Find("n"), Is.EqualTo(new BsonInt64(workers * UpdatesPerWorker)));
     }
 
     [Test]

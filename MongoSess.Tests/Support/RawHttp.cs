@@ -37,4 +37,28 @@ internal static class RawHttp
         }
         return values;
     }
+
+    /// <summary>The response body, with chunked transfer coding removed.</summary>
+    public static string Body(string response)
+    {
+        var parts = response.Split("\r\n\r\n", 2);
+        var body = parts.Length == 2 ? parts[1] : "";
+        if (HeaderLines(response, "Transfer-Encoding").All(v => !v.Contains("chunked", StringComparison.OrdinalIgnoreCase)))
+        {
+            return body;
+        }
+        var text = new StringBuilder();
+        while (true)
+        {
+            int lineEnd = body.IndexOf("\r\n", StringComparison.Ordinal);
+            int size = Convert.ToInt32(body[..lineEnd].Split(';')[0], 16);
+            if (size == 0)
+            {
+                return text.ToString();
+            }
+            // sizes count bytes; the bodies in these tests are ASCII, so characters and bytes agree
+            text.Append(body, lineEnd + 2, size);
+            body = body[(lineEnd + 2 + size + 2)..];
+        }
+    }
 }
