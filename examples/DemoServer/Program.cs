@@ -1,1 +1,89 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using MongoSessions;
+using MongoSessions.Demo;
+using Microsoft.Extensions.Logging;
+
+DemoOptions options;
+try
+{
+    options = DemoOptions.Parse(args);
+}
+catch (FormatException error)
+{
+    Console.Error.WriteLine($"error: {error.Message}");
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(DemoOptions.Usage);
+    return 2;
+}
+if (options.ShowHelp)
+{
+    Console.WriteLine(DemoOptions.Usage);
+    return 0;
+}
+
+string sessionsDirectory = Path.GetFullPath(options.SessionsDirectory);
+Keyring keys;
+string keySource;
+try
+{
+    (keys, keySource) = DemoKeys.Load(options.Store, sessionsDirectory);
+}
+catch (Exception error) when (error is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"error: cannot load the cookie signing keys: {error.Message}");
+    return 1;
+}
+
+// Ctrl+C and SIGTERM (docker stop, systemd) stop the server the same way
+using var stopping = new CancellationTokenSource();
+void Stop(PosixSignalContext signal)
+{
+    // the first signal stops gracefully; a second one falls through to the default and kills the process
+    if (!stopping.IsCancellationRequested)
+    {
+        signal.Cancel = true;
+        Console.WriteLine("stopping...");
+        stopping.Cancel();
+    }
+}
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+using var loggerFactory = new ConsoleErrorLoggerFactory(LogLevel.Warning);
+(ISessionStore store, string storeName, string storeDescription) = options.Store switch
+{
+    DemoStoreKind.Memory => ((ISessionStore)new MemorySessionStore(), "memory store", "memory store"),
+    _ => (new FileSessionStore(sessionsDirectory, loggerFactory), "file store", $"file store: {sessionsDirectory}"),
+};
+await MongoSess.ConnectAsync(store, new MongoSessOptions
+{
+    Cookie = new SessionCookieOptions { Keys = keys },
+    LoggerFactory = loggerFactory,
+});
+
+// loopback only; HttpListener matches the Host header, so each name a browser may use needs its own prefix
+string url = $"http://localhost:{options.Port}/";
+using var listener = new HttpListener();
+listener.Prefixes.Add(url);
+listener.Prefixes.Add($"http://127.0.0.1:{options.Port}/");
+try
+{
+    listener.Start();
+}
+catch (HttpListenerException error)
+{
+    Console.Error.WriteLine($"error: cannot listen on port {options.Port}: {error.Message} (try another --port)");
+    await MongoSess.CloseAsync();
+    return 1;
+}
+
+Console.WriteLine(keySource);
+Console.WriteLine($"MongoSess demo listening on {url} ({storeDescription})");
+Console.WriteLine("press Ctrl+C to stop");
+
+await new DemoHost(listener, new DemoRoutes(storeName)).RunAsync(stopping.Token);
+listener.Close();
+await MongoSess.CloseAsync();
+Console.WriteLine("stopped");
 return 0;

@@ -1,0 +1,151 @@
+using System.Net;
+
+namespace MongoSessions.Tests.Demo;
+
+[TestFixture]
+public sealed class DemoRoutesTests
+{
+    private string _sessionsDirectory = null!;
+    private DemoProcess _demo = null!;
+
+    [OneTimeSetUp]
+    public async Task StartDemo()
+    {
+        _sessionsDirectory = Directory.CreateTempSubdirectory("mongosess-demo-").FullName;
+        _demo = await DemoProcess.StartAsync("--port", $"{Support.FreePort.Next()}", "--sessions-dir", _sessionsDirectory);
+    }
+
+    [OneTimeTearDown]
+    public void StopDemo()
+    {
+        _demo?.Dispose();
+        Directory.Delete(_sessionsDirectory, recursive: true);
+    }
+
+    [Test]
+    public async Task Healthz_answers_ok_and_sets_no_cookie()
+    {
+        var cookies = new CookieContainer();
+        using var client = _demo.CreateClient(cookies);
+
+        using var response = await client.GetAsync("/healthz");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("ok"));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/plain"));
+        Assert.That(response.Headers.Contains("Set-Cookie"), Is.False);
+        Assert.That(cookies.Count, Is.Zero);
+    }
+
+    [Test]
+    public async Task Views_counts_per_client()
+    {
+        using var ann = _demo.CreateClient();
+        using var bob = _demo.CreateClient();
+
+        Assert.That(await ann.GetStringAsync("/views"), Is.EqualTo("1"));
+        Assert.That(await ann.GetStringAsync("/views"), Is.EqualTo("2"));
+        Assert.That(await ann.GetStringAsync("/views"), Is.EqualTo("3"));
+        Assert.That(await bob.GetStringAsync("/views"), Is.EqualTo("1"));
+    }
+
+    [Test]
+    public async Task Views_answers_plain_text_and_sets_the_session_cookie()
+    {
+        var cookies = new CookieContainer();
+        using var client = _demo.CreateClient(cookies);
+
+        using var response = await client.GetAsync("/views");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType?.ToString(), Is.EqualTo("text/plain; charset=utf-8"));
+        Assert.That(cookies.GetCookies(_demo.Url)["sess"], Is.Not.Null);
+    }
+
+    [Test]
+    public async Task Concurrent_views_on_one_session_lose_nothing()
+    {
+        using var client = _demo.CreateClient();
+        Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("1"));
+
+        string[] answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.GetStringAsync("/views")));
+
+        Assert.That(answers.Select(long.Parse), Is.EquivalentTo(Enumerable.Range(2, 20).Select(n => (long)n)));
+    }
+
+    [Test]
+    public async Task Home_shows_the_count_without_counting()
+    {
+        using var client = _demo.CreateClient();
+        await client.GetStringAsync("/views");
+        await client.GetStringAsync("/views");
+
+        using var response = await client.GetAsync("/");
+        string html = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        Assert.That(html, Does.Contain("<p class=\"count\" id=\"views\">2</p>"));
+        Assert.That(html, Does.Contain("action=\"/logout\""));
+        Assert.That(html, Does.Contain("href=\"/views\""));
+        Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("3"));
+    }
+
+    [Test]
+    public async Task Home_on_a_first_visit_shows_zero_and_creates_no_session()
+    {
+        var cookies = new CookieContainer();
+        using var client = _demo.CreateClient(cookies);
+
+        string html = await client.GetStringAsync("/");
+
+        Assert.That(html, Does.Contain("<p class=\"count\" id=\"views\">0</p>"));
+        Assert.That(cookies.Count, Is.Zero);
+    }
+
+    [Test]
+    public async Task Logout_ends_the_session_and_redirects_home()
+    {
+        using var client = _demo.CreateClient();
+        await client.GetStringAsync("/views");
+        await client.GetStringAsync("/views");
+
+        using var response = await client.PostAsync("/logout", content: null);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+        Assert.That(response.Headers.Location?.OriginalString, Is.EqualTo("/"));
+        Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("1"));
+    }
+
+    [Test]
+    public async Task Unknown_path_is_404()
+    {
+        using var client = _demo.CreateClient();
+
+        using var response = await client.GetAsync("/nope");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [TestCase("GET", "/logout", "POST")]
+    [TestCase("POST", "/views", "GET")]
+    [TestCase("DELETE", "/", "GET")]
+    public async Task Wrong_method_is_405_with_Allow(string method, string path, string allowed)
+    {
+        using var client = _demo.CreateClient();
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+        Assert.That(response.Content.Headers.Allow, Is.EqualTo(new[] { allowed }));
+    }
+
+    [TestCase("localhost")]
+    [TestCase("127.0.0.1")]
+    public async Task Answers_on_both_loopback_names(string host)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://{host}:{_demo.Port}/") };
+
+        Assert.That(await client.GetStringAsync("/healthz"), Is.EqualTo("ok"));
+    }
+}

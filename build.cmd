@@ -1,0 +1,50 @@
+@echo off
+rem build, test, pack and run MongoSess; the Windows twin of build.sh
+setlocal
+cd /d "%~dp0"
+
+set "CMD=%~1"
+if "%CMD%"=="" goto usage
+shift
+
+rem collect the remaining arguments (shift does not update %*)
+set "ARGS="
+:collect
+if "%~1"=="" goto dispatch
+set ARGS=%ARGS% %1
+shift
+goto collect
+
+:dispatch
+if /i "%CMD%"=="demo" goto demo
+if /i "%CMD%"=="test" goto test
+if /i "%CMD%"=="pack" goto pack
+echo unknown command: %CMD% 1>&2
+goto usage
+
+:demo
+dotnet build examples\DemoServer\DemoServer.csproj -c Release --nologo -v quiet || exit /b 1
+for /f "usebackq delims=" %%p in (`dotnet msbuild examples\DemoServer\DemoServer.csproj -nologo -p:Configuration^=Release -getProperty:TargetPath`) do set "DLL=%%p"
+dotnet "%DLL%" %ARGS%
+exit /b %ERRORLEVEL%
+
+:test
+if exist TestResults rmdir /s /q TestResults
+dotnet restore MongoSess.sln || exit /b 1
+dotnet build MongoSess.sln -c Release --no-restore --nologo || exit /b 1
+dotnet test MongoSess.sln -c Release --no-build --results-directory "%CD%\TestResults" --logger trx --logger "console;verbosity=normal" %ARGS%
+exit /b %ERRORLEVEL%
+
+:pack
+dotnet pack MongoSess\MongoSess.csproj -c Release -o artifacts --nologo
+exit /b %ERRORLEVEL%
+
+:usage
+echo usage: build.cmd ^<command^> [args...] 1>&2
+echo. 1>&2
+echo commands: 1>&2
+echo   demo [args...]   build and run the demo server (examples\DemoServer) on 1>&2
+echo                    http://localhost:8080/; extra args go to the server 1>&2
+echo   test [args...]   restore, build and run every test; results in TestResults\ 1>&2
+echo   pack             write the NuGet package to artifacts\ 1>&2
+exit /b 2

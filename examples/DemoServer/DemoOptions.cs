@@ -1,0 +1,74 @@
+namespace MongoSessions.Demo;
+
+/// <summary>The demo's command line, parsed.</summary>
+internal sealed record DemoOptions(int Port, DemoStoreKind Store, string SessionsDirectory, bool ShowHelp)
+{
+    public const string Usage = """
+        usage: DemoServer [--port N] [--store file|memory] [--sessions-dir DIR]
+
+          --port N             port to listen on, on loopback only (default 8080)
+          --store file|memory  where sessions live (default file)
+          --sessions-dir DIR   folder of the file store and its kept secret (default ./sessions)
+          --help               show this help
+
+        environment:
+          MONGOSESS_KEYS       comma-separated cookie signing secrets, newest first; without it the
+                               file store keeps a generated secret in DIR/.secret
+        """;
+
+    /// <summary>Parses <paramref name="args"/>; a bad option is a <see cref="FormatException"/> whose message says which.</summary>
+    public static DemoOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new DemoOptions(8080, DemoStoreKind.File, "sessions", ShowHelp: false);
+        for (int i = 0; i < args.Count; i++)
+        {
+            // both "--port 8080" and "--port=8080"
+            string name = args[i];
+            string? inlineValue = null;
+            int equals = name.IndexOf('=');
+            if (name.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            {
+                inlineValue = name[(equals + 1)..];
+                name = name[..equals];
+            }
+
+            string Value()
+            {
+                if (inlineValue is not null)
+                {
+                    return inlineValue;
+                }
+                if (i + 1 >= args.Count)
+                {
+                    throw new FormatException($"{name} needs a value");
+                }
+                return args[++i];
+            }
+
+            options = name switch
+            {
+                "--port" => options with { Port = ParsePort(Value()) },
+                "--store" => options with { Store = ParseStore(Value()) },
+                "--sessions-dir" => options with { SessionsDirectory = ParseDirectory(Value()) },
+                "--help" or "-h" or "-?" => options with { ShowHelp = true },
+                _ => throw new FormatException($"unknown option '{args[i]}'"),
+            };
+        }
+        return options;
+    }
+
+    private static int ParsePort(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, null, out int port) && port is > 0 and <= 65535
+            ? port
+            : throw new FormatException($"--port must be a number from 1 to 65535, not '{text}'");
+
+    private static DemoStoreKind ParseStore(string text) => text.ToLowerInvariant() switch
+    {
+        "file" => DemoStoreKind.File,
+        "memory" => DemoStoreKind.Memory,
+        _ => throw new FormatException($"--store must be 'file' or 'memory', not '{text}'"),
+    };
+
+    private static string ParseDirectory(string text) =>
+        string.IsNullOrWhiteSpace(text) ? throw new FormatException("--sessions-dir needs a folder name") : text;
+}
