@@ -50,8 +50,10 @@ public sealed class CookieTests : SessionTestBase
     {
         ServeCounter();
         var victim = await StartSessionAsync();
+        Store.Reset();
         var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/peek", "Cookie: " + forge(victim));
         Assert.That(raw, Does.StartWith("HTTP/1.1 200"));
+        Assert.That(Store.TotalCalls, Is.Zero, "a cookie that fails verification costs no store call");
         Assert.That(RawHttp.Body(raw), Is.EqualTo("0"), "the forged cookie does not open the victim's session");
         var written = RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + forge(victim)));
         Assert.That(written, Does.StartWith("1 ").And.Not.Contain(victim[..43]), "a write starts a new session");

@@ -1,0 +1,6 @@
+namespace MongoSessions.Bson;
+
+internal sealed record BsonInt32(int Value) : BsonValue
+{
+    public override BsonType Type => BsonType.Int32;
+}

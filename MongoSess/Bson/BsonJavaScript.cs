@@ -1,0 +1,6 @@
+namespace MongoSessions.Bson;
+
+internal sealed record BsonJavaScript(string Code) : BsonValue
+{
+    public override BsonType Type => BsonType.JavaScript;
+}
