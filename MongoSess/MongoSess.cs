@@ -159,7 +159,8 @@ public sealed class MongoSess
     }
 
     /// <summary>Sets each property of an object as a key, in one atomic store operation: <c>SetAsync(new { user = "ann", admin = false })</c>.</summary>
-    /// <exception cref="ArgumentException">The object has no properties to use as keys, or a value cannot be stored.</exception>
+    /// <remarks>An object without properties, or an empty dictionary, writes nothing.</remarks>
+    /// <exception cref="ArgumentException">The value is not an object with properties (a string or a number, say), a property name is not a valid key, or a value cannot be stored.</exception>
     public Task SetAsync(object values, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);

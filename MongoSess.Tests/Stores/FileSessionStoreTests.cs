@@ -59,6 +59,17 @@ public sealed class FileSessionStoreTests : SessionStoreContract
     }
 
     [Test]
+    public async Task A_session_over_16_MiB_is_refused_and_the_stored_one_kept()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("small", 1)), default);
+        var huge = new byte[17 * 1024 * 1024];
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.UpdateAsync(Update(id, Set("huge", huge)), default));
+        var record = await Store.LoadAsync(id, Now, default);
+        Assert.That(record!.Data.Keys, Is.EqualTo(new[] { "small" }));
+    }
+
+    [Test]
     public async Task Garbage_and_foreign_files_never_break_listing()
     {
         var id = NewId();

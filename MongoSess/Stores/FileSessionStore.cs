@@ -78,7 +78,13 @@ public sealed class FileSessionStore : ISessionStore
             {
                 return null;
             }
-            await WriteAsync(path, record.ToBson(), cancellationToken).ConfigureAwait(false);
+            var bytes = record.ToBson();
+            if (bytes.Length > MaxFileBytes)
+            {
+                // refuse here rather than write a file the next read would reject as corrupt
+                throw new InvalidOperationException("The session would exceed 16 MiB, the most a session can hold (as a MongoDB document); the update was not applied.");
+            }
+            await WriteAsync(path, bytes, cancellationToken).ConfigureAwait(false);
             return record;
         }
         finally
