@@ -1,0 +1,194 @@
+using System.Buffers;
+using MongoSessions.Bson;
+using MongoSessions.Mongo.Protocol;
+
+namespace MongoSessions.Mongo.Connections;
+
+/// <summary>
+/// One connection to one server: the handshake, then one command at a time. A network error, a timeout, a
+/// cancellation mid-command or an invalid reply marks it broken, and a broken connection is never used again
+/// (its stream may hold half a message). A server's error reply (<c>ok: 0</c>) leaves it usable.
+/// </summary>
+internal sealed class MongoConnection : IAsyncDisposable
+{
+    /// <summary>The oldest server supported: MongoDB 4.2 (wire version 8).</summary>
+    public const int MinWireVersion = 8;
+
+    /// <summary>The newest wire version this client knows (MongoDB 8.2).</summary>
+    public const int MaxWireVersion = 27;
+
+    private static long s_lastId;
+
+    private readonly Stream _stream;
+    private readonly ConnectionSettings _settings;
+    private readonly ArrayBufferWriter<byte> _output = new(1024);
+    private readonly byte[] _header = new byte[MessageHeader.Size];
+    private int _maxMessageSize = 48_000_000;
+
+    private MongoConnection(MongoEndPoint endPoint, Stream stream, ConnectionSettings settings, int generation)
+    {
+        EndPoint = endPoint;
+        _stream = stream;
+        _settings = settings;
+        Generation = generation;
+        Id = Interlocked.Increment(ref s_lastId);
+    }
+
+    public MongoEndPoint EndPoint { get; }
+
+    public long Id { get; }
+
+    /// <summary>The pool generation the connection was made in; a pool clear makes older generations stale.</summary>
+    public int Generation { get; }
+
+    public HelloResult Description { get; private set; } = null!;
+
+    public bool IsBroken { get; private set; }
+
+    /// <summary>When the connection last finished a command (<see cref="Environment.TickCount64"/>), for idle pruning.</summary>
+    public long LastUsedTicks { get; private set; } = Environment.TickCount64;
+
+    /// <summary>Opens a stream, runs the handshake and, when there is a credential, authenticates.</summary>
+    public static async Task<MongoConnection> OpenAsync(
+        MongoEndPoint endPoint, ConnectionSettings settings, IStreamOpener opener, int generation,
+        Func<MongoConnection, CancellationToken, Task>? authenticate, CancellationToken cancellationToken)
+    {
+        var stream = await opener.OpenAsync(endPoint, settings, cancellationToken).ConfigureAwait(false);
+        var connection = new MongoConnection(endPoint, stream, settings, generation);
+        try
+        {
+            await connection.HandshakeAsync(cancellationToken).ConfigureAwait(false);
+            if (authenticate is not null)
+            {
+                await authenticate(connection, cancellationToken).ConfigureAwait(false);
+            }
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs a command (which names its database in <c>$db</c>) and returns the reply, whose <c>ok</c> was 1.</summary>
+    /// <exception cref="MongoSessCommandException">The server answered with an error.</exception>
+    /// <exception cref="MongoSessConnectionException">The connection failed; it is now broken.</exception>
+    public async Task<BsonDocument> RunCommandAsync(BsonDocument command, CancellationToken cancellationToken, string? sequenceIdentifier = null, IReadOnlyList<BsonDocument>? sequence = null)
+    {
+        _output.ResetWrittenCount();
+        int requestId = OpMsgRequest.Write(_output, command, sequenceIdentifier, sequence);
+        var reply = await ExchangeAsync(requestId, OpCode.Msg, cancellationToken).ConfigureAwait(false);
+        return CommandReply.EnsureOk(reply);
+    }
+
+    private async Task HandshakeAsync(CancellationToken cancellationToken)
+    {
+        var hello = new BsonDocument()
+            .Add("isMaster", new BsonInt32(1))
+            .Add("helloOk", BsonBoolean.True)
+            .Add("client", ClientMetadata.Create(_settings.AppName))
+            .Add("compression", new BsonArray());
+        if (_settings.Credential is { } credential)
+        {
+            // auth spec: ask which SCRAM mechanisms the user has, to pick one without a failed attempt
+            hello.Add("saslSupportedMechs", new BsonString($"{credential.Source}.{credential.Username}"));
+        }
+        _output.ResetWrittenCount();
+        int requestId = OpQueryHandshake.Write(_output, hello);
+        var reply = CommandReply.EnsureOk(await ExchangeAsync(requestId, OpCode.Reply, cancellationToken).ConfigureAwait(false));
+        Description = new HelloResult(reply);
+        _maxMessageSize = Description.MaxMessageSizeBytes;
+        if (Description.MaxWireVersion < MinWireVersion)
+        {
+            IsBroken = true;
+            throw new MongoSessConnectionException(
+                $"The server at {EndPoint} is too old: it speaks wire version {Description.MaxWireVersion}, and MongoSess needs MongoDB 4.2 or newer (wire version {MinWireVersion}).");
+        }
+        if (Description.MinWireVersion > MaxWireVersion)
+        {
+            IsBroken = true;
+            throw new MongoSessConnectionException(
+                $"The server at {EndPoint} is too new: it requires wire version {Description.MinWireVersion}, and this MongoSess speaks up to {MaxWireVersion}; upgrade MongoSess.");
+        }
+    }
+
+    private async Task<BsonDocument> ExchangeAsync(int requestId, OpCode expectedOpCode, CancellationToken cancellationToken)
+    {
+        if (IsBroken)
+        {
+            throw new MongoSessConnectionException($"The connection to {EndPoint} is broken and cannot be used.");
+        }
+        using var timeout = _settings.SocketTimeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout?.CancelAfter(_settings.SocketTimeout);
+        var token = timeout?.Token ?? cancellationToken;
+        byte[]? body = null;
+        try
+        {
+            await _stream.WriteAsync(_output.WrittenMemory, token).ConfigureAwait(false);
+            await _stream.ReadExactlyAsync(_header, token).ConfigureAwait(false);
+            var header = MessageHeader.Read(_header);
+            int bodyLength = header.MessageLength - MessageHeader.Size;
+            if (header.MessageLength < MessageHeader.Size + 5 || header.MessageLength > _maxMessageSize)
+            {
+                throw Invalid($"its length {header.MessageLength} is outside 21..{_maxMessageSize}");
+            }
+            if (header.ResponseTo != requestId)
+            {
+                throw Invalid($"it answers request {header.ResponseTo}, not {requestId}");
+            }
+            if (header.OpCode != expectedOpCode)
+            {
+                throw Invalid($"it has opcode {(int)header.OpCode}, not {(int)expectedOpCode}");
+            }
+            body = ArrayPool<byte>.Shared.Rent(bodyLength);
+            await _stream.ReadExactlyAsync(body.AsMemory(0, bodyLength), token).ConfigureAwait(false);
+            var reply = expectedOpCode == OpCode.Msg ? OpMsgReply.Parse(body.AsSpan(0, bodyLength)) : OpQueryHandshake.ParseReply(body.AsSpan(0, bodyLength));
+            LastUsedTicks = Environment.TickCount64;
+            return reply;
+        }
+        catch (OperationCanceledException) when (timeout is not null && !cancellationToken.IsCancellationRequested)
+        {
+            IsBroken = true;
+            throw new MongoSessConnectionException($"The server at {EndPoint} did not answer within the socket timeout of {_settings.SocketTimeout.TotalMilliseconds:0} ms.");
+        }
+        catch (OperationCanceledException)
+        {
+            // cancelled mid-exchange: the stream may hold part of a message, so the connection cannot be reused
+            IsBroken = true;
+            throw;
+        }
+        catch (MongoSessConnectionException)
+        {
+            IsBroken = true;
+            throw;
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            IsBroken = true;
+            throw new MongoSessConnectionException($"The connection to {EndPoint} was lost: {e.Message}", e);
+        }
+        finally
+        {
+            if (body is not null)
+            {
+                ArrayPool<byte>.Shared.Return(body);
+            }
+        }
+    }
+
+    private MongoSessConnectionException Invalid(string why) => new($"The server at {EndPoint} sent an invalid reply: {why}.");
+
+    public async ValueTask DisposeAsync()
+    {
+        IsBroken = true;
+        try
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // closing a connection that already failed
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using MongoSessions.Mongo.Connections;
+
+namespace MongoSessions.Mongo.Pooling;
+
+/// <summary>
+/// The connections to one server. At most <see cref="PoolSettings.MaxPoolSize"/> are in use at once (a semaphore
+/// holds the slots); idle ones are reused newest first and closed after <see cref="PoolSettings.MaxIdleTime"/>.
+/// A connection that failed, or belongs to a generation before the last <see cref="Clear"/>, is closed on return,
+/// never reused.
+/// </summary>
+internal sealed class ConnectionPool : IAsyncDisposable
+{
+    private readonly PoolSettings _settings;
+    private readonly Func<int, CancellationToken, Task<MongoConnection>> _open;
+    private readonly SemaphoreSlim _slots;
+    private readonly ConcurrentStack<MongoConnection> _idle = new();
+    private int _generation;
+    private int _inUse;
+    private volatile bool _closed;
+
+    // open: opens (and authenticates) a new connection for a pool generation
+    public ConnectionPool(MongoEndPoint endPoint, PoolSettings settings, Func<int, CancellationToken, Task<MongoConnection>> open)
+    {
+        EndPoint = endPoint;
+        _settings = settings;
+        _open = open;
+        _slots = new SemaphoreSlim(settings.MaxPoolSize, settings.MaxPoolSize);
+    }
+
+    public MongoEndPoint EndPoint { get; }
+
+    public int Generation => Volatile.Read(ref _generation);
+
+    public int InUseCount => Volatile.Read(ref _inUse);
+
+    public int IdleCount => _idle.Count;
+
+    /// <exception cref="MongoSessConnectionException">No connection became free within the wait queue timeout, or a new one could not be opened.</exception>
+    public async Task<MongoConnection> CheckOutAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (!await _slots.WaitAsync(_settings.WaitQueueTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw new MongoSessConnectionException(
+                $"Timed out after {_settings.WaitQueueTimeout.TotalMilliseconds:0} ms waiting for a connection to {EndPoint}: all {_settings.MaxPoolSize} (maxPoolSize) are in use.");
+        }
+        try
+        {
+            while (_idle.TryPop(out var idle))
+            {
+                if (IsUsable(idle))
+                {
+                    Interlocked.Increment(ref _inUse);
+                    return idle;
+                }
+                await idle.DisposeAsync().ConfigureAwait(false);
+            }
+            var connection = await _open(Generation, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _inUse);
+            return connection;
+        }
+        catch
+        {
+            _slots.Release();
+            throw;
+        }
+    }
+
+    public void CheckIn(MongoConnection connection)
+    {
+        Interlocked.Decrement(ref _inUse);
+        if (!_closed && IsUsable(connection))
+        {
+            _idle.Push(connection);
+        }
+        else
+        {
+            _ = connection.DisposeAsync().AsTask();
+        }
+        _slots.Release();
+    }
+
+    /// <summary>Makes every existing connection stale (after a network error or a "node is shutting down" error).</summary>
+    public void Clear()
+    {
+        Interlocked.Increment(ref _generation);
+        CloseIdle(all: true);
+    }
+
+    /// <summary>Closes idle connections past their idle time and opens connections up to the minimum size.</summary>
+    public async Task MaintainAsync(CancellationToken cancellationToken)
+    {
+        CloseIdle(all: false);
+        while (!_closed && _idle.Count + InUseCount < _settings.MinPoolSize && await _slots.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                var connection = await _open(Generation, cancellationToken).ConfigureAwait(false);
+                _idle.Push(connection);
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+    }
+
+    private bool IsUsable(MongoConnection connection) =>
+        !connection.IsBroken
+        && connection.Generation == Generation
+        && (_settings.MaxIdleTime == Timeout.InfiniteTimeSpan || Environment.TickCount64 - connection.LastUsedTicks < _settings.MaxIdleTime.TotalMilliseconds);
+
+    private void CloseIdle(bool all)
+    {
+        int count = _idle.Count;
+        for (int i = 0; i < count && _idle.TryPop(out var connection); i++)
+        {
+            if (!all && IsUsable(connection))
+            {
+                _idle.Push(connection);
+                continue;
+            }
+            _ = connection.DisposeAsync().AsTask();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _closed = true;
+        while (_idle.TryPop(out var connection))
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
