@@ -43,7 +43,10 @@ internal sealed class ConnectionPool : IAsyncDisposable
         if (!await _slots.WaitAsync(_settings.WaitQueueTimeout, cancellationToken).ConfigureAwait(false))
         {
             throw new MongoSessConnectionException(
-                $"Timed out after {_settings.WaitQueueTimeout.TotalMilliseconds:0} ms waiting for a connection to {EndPoint}: all {_settings.MaxPoolSize} (maxPoolSize) are in use.");
+                $"Timed out after {_settings.WaitQueueTimeout.TotalMilliseconds:0} ms waiting for a connection to {EndPoint}: all {_settings.MaxPoolSize} (maxPoolSize) are in use.")
+            {
+                IsWaitQueueTimeout = true,
+            };
         }
         try
         {
