@@ -226,8 +226,8 @@ public sealed class MongoSess
     public async Task<long> IncrementAsync(string key, long by = 1, CancellationToken cancellationToken = default)
     {
         SessionKey.Validate(key);
-        var record = await WriteAsync([SessionOperation.Increment(key, by)], create: true, cancellationToken).ConfigureAwait(false);
-        return record!.Data.Find(key) switch
+        var result = await WriteAsync([SessionOperation.Increment(key, by)], create: true, cancellationToken).ConfigureAwait(false);
+        return result!.Values.Find(key) switch
         {
             BsonInt64 l => l.Value,
             BsonInt32 i => i.Value,
@@ -277,13 +277,17 @@ public sealed class MongoSess
             }
             var now = _manager.Now();
             var update = new SessionUpdate(_id, [], now, expiresAt: null, createIfMissing: false) { BrowserSessionCookie = true };
-            var record = await _manager.Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false);
-            if (record is null)
+            var result = await _manager.Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false);
+            if (result is null)
             {
                 Forget();
                 return;
             }
-            Adopt(record, now);
+            if (_record is not null)
+            {
+                _record.BrowserSessionCookie = true;
+            }
+            WriteSessionCookie(_id, expiresAt: now, browserSession: true, now);
         }
         finally
         {
@@ -311,7 +315,7 @@ public sealed class MongoSess
                 }
                 else if (_resign)
                 {
-                    WriteSessionCookie(_record, now);
+                    WriteSessionCookie(_record.Id, _record.ExpiresAt, _record.BrowserSessionCookie, now);
                 }
             }
             _loaded = true;
@@ -323,7 +327,7 @@ public sealed class MongoSess
         }
     }
 
-    private async Task<SessionRecord?> WriteAsync(IReadOnlyList<SessionOperation> operations, bool create, CancellationToken cancellationToken)
+    private async Task<SessionWriteResult?> WriteAsync(IReadOnlyList<SessionOperation> operations, bool create, CancellationToken cancellationToken)
     {
         var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -334,11 +338,12 @@ public sealed class MongoSess
             var store = _manager.Store;
             if (_id is not null)
             {
-                var updated = await store.UpdateAsync(new SessionUpdate(_id, operations, now, expiresAt, createIfMissing: false), cancellationToken).ConfigureAwait(false);
-                if (updated is not null)
+                var result = await store.UpdateAsync(new SessionUpdate(_id, operations, now, expiresAt, createIfMissing: false), cancellationToken).ConfigureAwait(false);
+                if (result is not null)
                 {
-                    Adopt(updated, now);
-                    return updated;
+                    UpdateCachedCopy(operations, result, expiresAt);
+                    WriteSessionCookie(_id, expiresAt, result.BrowserSessionCookie, now);
+                    return result;
                 }
                 // ended or expired elsewhere: that id must never come back, so a write starts a new session
                 Forget();
@@ -353,17 +358,49 @@ public sealed class MongoSess
                     "Cannot create the session: the response headers were already sent, so its cookie could not reach the browser. " +
                     "Write to the session before writing the response body.");
             }
-            var id = SessionIdGenerator.NewId();
-            var created = await store.UpdateAsync(new SessionUpdate(id, operations, now, expiresAt, createIfMissing: true), cancellationToken).ConfigureAwait(false)
+            var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, expiresAt, createIfMissing: true);
+            var created = await store.UpdateAsync(update, cancellationToken).ConfigureAwait(false)
                 ?? throw new MongoSessException($"The session store {store.GetType().Name} did not create a session it was asked to create.");
-            _id = id;
+            _id = update.Id;
             IsNew = true;
-            Adopt(created, now);
+            // a new session holds exactly what this write put in it
+            _record = SessionRecord.CreateFrom(update);
+            _loaded = true;
+            WriteSessionCookie(_id, expiresAt, created.BrowserSessionCookie, now);
             return created;
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    // keeps the copy later Gets read in step with this request's writes, without reading the session back; increments
+    // take the store's value, which includes concurrent requests' increments
+    private void UpdateCachedCopy(IReadOnlyList<SessionOperation> operations, SessionWriteResult result, DateTimeOffset expiresAt)
+    {
+        if (_record is null)
+        {
+            return;
+        }
+        var applied = new List<SessionOperation>(operations.Count);
+        foreach (var operation in operations)
+        {
+            applied.Add(operation.Kind == SessionOperationKind.Increment && result.Values.Find(operation.Path) is { } value
+                ? SessionOperation.Set(operation.Path, value)
+                : operation);
+        }
+        try
+        {
+            _record.Data.Apply(applied);
+            _record.ExpiresAt = expiresAt;
+            _record.BrowserSessionCookie = result.BrowserSessionCookie;
+        }
+        catch (InvalidOperationException)
+        {
+            // another request changed the shape under us; the store accepted the write, so the copy is what is wrong
+            _record = null;
+            _loaded = false;
         }
     }
 
@@ -401,13 +438,6 @@ public sealed class MongoSess
         }
     }
 
-    private void Adopt(SessionRecord record, DateTimeOffset now)
-    {
-        _record = record;
-        _loaded = true;
-        WriteSessionCookie(record, now);
-    }
-
     private void Forget()
     {
         _id = null;
@@ -417,10 +447,10 @@ public sealed class MongoSess
     }
 
     // the cookie goes out with every change of the stored expiry, so browser and store forget the session together
-    private void WriteSessionCookie(SessionRecord record, DateTimeOffset now)
+    private void WriteSessionCookie(string id, DateTimeOffset expiresAt, bool browserSession, DateTimeOffset now)
     {
-        TimeSpan? lifetime = record.BrowserSessionCookie || _cookie.MaxAge == TimeSpan.Zero ? null : _cookie.MaxAge ?? record.ExpiresAt - now;
-        SetCookieHeader(SetCookieWriter.Build(_cookie, CookieSigner.Sign(record.Id, _cookie.Keys!), lifetime, now, IsSecure()));
+        TimeSpan? lifetime = browserSession || _cookie.MaxAge == TimeSpan.Zero ? null : _cookie.MaxAge ?? expiresAt - now;
+        SetCookieHeader(SetCookieWriter.Build(_cookie, CookieSigner.Sign(id, _cookie.Keys!), lifetime, now, IsSecure()));
         _resign = false;
     }
 

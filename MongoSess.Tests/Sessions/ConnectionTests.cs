@@ -92,7 +92,7 @@ public sealed class ConnectionTests : SessionTestBase
 
         public ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) => _inner.LoadAsync(id, now, cancellationToken);
 
-        public ValueTask<SessionRecord?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken) => _inner.UpdateAsync(update, cancellationToken);
+        public ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken) => _inner.UpdateAsync(update, cancellationToken);
 
         public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) => _inner.DestroyAsync(id, cancellationToken);
 

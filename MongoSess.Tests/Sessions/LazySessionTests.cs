@@ -134,6 +134,8 @@ public sealed class LazySessionTests : SessionTestBase
     [Test]
     public async Task Writing_an_existing_session_after_the_body_started_still_stores_the_value()
     {
+        // the client has its whole response before the handler's late write ends, so the test waits for the handler
+        var lateWriteDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Server = Support.TestHttpServer.Start(async ctx =>
         {
             var session = new MongoSess(ctx);
@@ -145,11 +147,13 @@ public sealed class LazySessionTests : SessionTestBase
             ctx.Response.ContentLength64 = 2;
             await ctx.Response.OutputStream.WriteAsync("ok"u8.ToArray());
             await session.SetAsync("n", 2);
+            lateWriteDone.SetResult();
         });
         using var browser = Server.CreateBrowser();
         (await browser.GetAsync("/start")).Dispose();
         using var response = await browser.GetAsync("/late");
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("ok"));
+        await lateWriteDone.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(Server.Errors, Is.Empty);
         var all = new List<SessionRecord>();
         await foreach (var r in Store.Inner.ListAsync(Clock.GetUtcNow(), default))

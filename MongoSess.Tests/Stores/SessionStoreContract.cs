@@ -48,7 +48,8 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         var created = await Store.UpdateAsync(Create(id, Set("user", "ann"), SessionOperation.Increment("views", 2)), default);
-        Assert.That(created, Is.Not.Null);
+        Assert.That(created!.Values.Find("views"), Is.EqualTo(new BsonInt64(2)), "the result holds incremented values");
+        Assert.That(created.BrowserSessionCookie, Is.False);
         var loaded = await Store.LoadAsync(id, Now, default);
         Assert.That(loaded, Is.Not.Null);
         Assert.Multiple(() =>
@@ -88,7 +89,8 @@ public abstract class SessionStoreContract
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("old", 1)), default);
         var fresh = new SessionUpdate(id, [Set("new", 2)], Later, Later.AddHours(1), createIfMissing: true);
-        var record = await Store.UpdateAsync(fresh, default);
+        Assert.That(await Store.UpdateAsync(fresh, default), Is.Not.Null);
+        var record = await Store.LoadAsync(id, Later, default);
         Assert.That(record!.Data.Contains("old"), Is.False);
         Assert.That(record.Data.Find("new"), Is.EqualTo(new BsonInt32(2)));
         Assert.That(record.CreatedAt, Is.EqualTo(Later));
@@ -99,7 +101,9 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("user", new Dictionary<string, object?> { ["name"] = "ann", ["age"] = 30 }), Set("keep", true)), default);
-        var record = await Store.UpdateAsync(Update(id, Set("user.name", "bob"), SessionOperation.Unset("user.age"), SessionOperation.Increment("stats.hits", 5), SessionOperation.Unset("nothing.here")), default);
+        var result = await Store.UpdateAsync(Update(id, Set("user.name", "bob"), SessionOperation.Unset("user.age"), SessionOperation.Increment("stats.hits", 5), SessionOperation.Unset("nothing.here")), default);
+        Assert.That(result!.Values.Find("stats.hits"), Is.EqualTo(new BsonInt64(5)));
+        var record = await Store.LoadAsync(id, Now, default);
         Assert.Multiple(() =>
         {
             Assert.That(record!.Data.Find("user.name"), Is.EqualTo(new BsonString("bob")));
@@ -135,7 +139,7 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         var created = await Store.UpdateAsync(Create(id, Set("a", 1)), default);
-        created!.Data.Apply([Set("b", 2)]);
+        created!.Values.Apply([Set("b", 2)]);
         var loaded = await Store.LoadAsync(id, Now, default);
         loaded!.Data.Apply([Set("c", 3)]);
         var again = await Store.LoadAsync(id, Now, default);
@@ -148,9 +152,9 @@ public abstract class SessionStoreContract
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
         var flag = new SessionUpdate(id, [], Now, expiresAt: null, createIfMissing: false) { BrowserSessionCookie = true };
-        var record = await Store.UpdateAsync(flag, default);
-        Assert.That(record!.ExpiresAt, Is.EqualTo(Later));
-        await Store.UpdateAsync(Update(id, Set("b", 2)), default);
+        Assert.That((await Store.UpdateAsync(flag, default))!.BrowserSessionCookie, Is.True);
+        Assert.That((await Store.LoadAsync(id, Now, default))!.ExpiresAt, Is.EqualTo(Later));
+        Assert.That((await Store.UpdateAsync(Update(id, Set("b", 2)), default))!.BrowserSessionCookie, Is.True);
         Assert.That((await Store.LoadAsync(id, Now, default))!.BrowserSessionCookie, Is.True);
     }
 

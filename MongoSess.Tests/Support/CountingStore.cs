@@ -23,7 +23,7 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore
         return inner.LoadAsync(id, now, cancellationToken);
     }
 
-    public ValueTask<SessionRecord?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
+    public ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
     {
         Count(nameof(UpdateAsync));
         return inner.UpdateAsync(update, cancellationToken);

@@ -57,7 +57,7 @@ public sealed class FileSessionStore : ISessionStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<SessionRecord?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
+    public async ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         var path = PathOf(update.Id);
@@ -85,7 +85,7 @@ public sealed class FileSessionStore : ISessionStore
                 throw new InvalidOperationException("The session would exceed 16 MiB, the most a session can hold (as a MongoDB document); the update was not applied.");
             }
             await WriteAsync(path, bytes, cancellationToken).ConfigureAwait(false);
-            return record;
+            return SessionWriteResult.From(record);
         }
         finally
         {

@@ -25,12 +25,15 @@ public interface ISessionStore : IAsyncDisposable
     /// <see cref="SessionUpdate.Now"/>. Two concurrent updates of the same session must both take effect, as if one
     /// ran after the other (no lost update).
     /// </summary>
-    /// <returns>The session after the update, or null when it is missing or expired and was not to be created.</returns>
+    /// <returns>
+    /// The new values of the incremented paths and the cookie flag, or null when the session is missing or expired and
+    /// was not to be created.
+    /// </returns>
     /// <exception cref="InvalidOperationException">
     /// An operation does not fit the stored data (a path through a value that is not a document, an increment of a
     /// non-number); nothing was changed.
     /// </exception>
-    ValueTask<SessionRecord?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken);
+    ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken);
 
     /// <summary>Deletes the session. A missing id is not an error.</summary>
     /// <returns>True when a session was deleted.</returns>

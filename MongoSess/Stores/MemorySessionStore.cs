@@ -29,7 +29,7 @@ public sealed class MemorySessionStore : ISessionStore
     }
 
     /// <inheritdoc />
-    public ValueTask<SessionRecord?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
+    public ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         while (true)
@@ -46,31 +46,34 @@ public sealed class MemorySessionStore : ISessionStore
                     if (!record.IsExpired(update.Now))
                     {
                         record.Apply(update);
-                        return ValueTask.FromResult<SessionRecord?>(record.Clone());
+                        return Result(record);
                     }
                     if (!update.CreateIfMissing)
                     {
-                        return ValueTask.FromResult<SessionRecord?>(null);
+                        return ValueTask.FromResult<SessionWriteResult?>(null);
                     }
                     var replacement = SessionRecord.CreateFrom(update);
                     _sessions[update.Id] = replacement;
-                    return ValueTask.FromResult<SessionRecord?>(replacement.Clone());
+                    return Result(replacement);
                 }
             }
             if (!update.CreateIfMissing)
             {
-                return ValueTask.FromResult<SessionRecord?>(null);
+                return ValueTask.FromResult<SessionWriteResult?>(null);
             }
             var created = SessionRecord.CreateFrom(update);
             if (_sessions.TryAdd(update.Id, created))
             {
                 lock (created)
                 {
-                    return ValueTask.FromResult<SessionRecord?>(created.Clone());
+                    return Result(created);
                 }
             }
         }
     }
+
+    // callers hold the record's lock
+    private static ValueTask<SessionWriteResult?> Result(SessionRecord record) => ValueTask.FromResult<SessionWriteResult?>(SessionWriteResult.From(record.Clone()));
 
     /// <inheritdoc />
     public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult(_sessions.TryRemove(id, out _));
