@@ -103,6 +103,31 @@ public sealed class LazySessionTests : SessionTestBase
     }
 
     [Test]
+    public async Task Reads_after_an_increment_show_the_stores_value_including_other_requests_increments()
+    {
+        Serve(async (session, ctx) =>
+        {
+            if (ctx.Request.Url!.AbsolutePath == "/start")
+            {
+                await session.SetAsync(new { views = 1, name = "ann" });
+                return "started";
+            }
+            var before = await session.GetAsync<long>("views");
+            // another request increments between this request's read and its write
+            var other = new SessionUpdate(session.Id!, [SessionOperation.Increment("views", 10)], Clock.GetUtcNow(), Clock.GetUtcNow().AddDays(1), createIfMissing: false);
+            await Store.Inner.UpdateAsync(other, default);
+            var after = await session.IncrementAsync("views");
+            await session.SetAsync("name", "bob");
+            return $"{before} {after} {await session.GetAsync<long>("views")} {await session.GetAsync<string>("name")}";
+        });
+        using var browser = Server!.CreateBrowser();
+        await GetTextAsync(browser, "/start");
+        Store.Reset();
+        Assert.That(await GetTextAsync(browser, "/"), Is.EqualTo("1 12 12 bob"));
+        Assert.That(Store.Calls(nameof(ISessionStore.LoadAsync)), Is.EqualTo(1), "the reads after the writes used the copy");
+    }
+
+    [Test]
     public async Task Increments_count_per_browser()
     {
         Serve(async (session, ctx) => (await session.IncrementAsync("views")).ToString());
