@@ -23,15 +23,21 @@ internal sealed class MongoClient : IAsyncDisposable
 
     public MongoCluster Cluster { get; }
 
-    /// <summary>Runs a read command (find, count, getMore...) on the primary, retried once on a retryable error when retryReads is on.</summary>
-    public Task<BsonDocument> ReadAsync(string database, BsonDocument command, CancellationToken cancellationToken) =>
-        ExecuteAsync(database, command, isWrite: false, cancellationToken);
+    /// <summary>
+    /// Runs a read command (find, count...) on the primary, retried once on a retryable error when retryReads is on
+    /// and <paramref name="retryable"/> (getMore is not: its cursor lives on one server).
+    /// </summary>
+    public Task<BsonDocument> ReadAsync(string database, BsonDocument command, CancellationToken cancellationToken, bool retryable = true) =>
+        ExecuteAsync(database, command, isWrite: false, retryable, cancellationToken);
 
-    /// <summary>Runs a write command (insert, update, delete, findAndModify...), retried once when retryWrites is on and the deployment supports it.</summary>
-    public Task<BsonDocument> WriteAsync(string database, BsonDocument command, CancellationToken cancellationToken) =>
-        ExecuteAsync(database, command, isWrite: true, cancellationToken);
+    /// <summary>
+    /// Runs a write command (insert, update, delete, findAndModify...), retried once when retryWrites is on, the
+    /// deployment supports it and <paramref name="retryable"/> (retryable writes spec: not for multi-document writes).
+    /// </summary>
+    public Task<BsonDocument> WriteAsync(string database, BsonDocument command, CancellationToken cancellationToken, bool retryable = true) =>
+        ExecuteAsync(database, command, isWrite: true, retryable, cancellationToken);
 
-    private async Task<BsonDocument> ExecuteAsync(string database, BsonDocument command, bool isWrite, CancellationToken cancellationToken)
+    private async Task<BsonDocument> ExecuteAsync(string database, BsonDocument command, bool isWrite, bool allowRetry, CancellationToken cancellationToken)
     {
         ServerSession? session = null;
         long txnNumber = 0;
@@ -52,12 +58,12 @@ internal sealed class MongoClient : IAsyncDisposable
                     // retryable writes spec: when no server can be selected for the retry, the original error stands
                     throw firstError;
                 }
-                if (attempt == 0 && isWrite && _settings.RetryWrites && SupportsRetryableWrites(server))
+                if (attempt == 0 && isWrite && allowRetry && _settings.RetryWrites && SupportsRetryableWrites(server))
                 {
                     session = _sessions.Acquire(server.LogicalSessionTimeoutMinutes);
                     txnNumber = session.NextTxnNumber();
                 }
-                bool retryable = attempt == 0 && (isWrite ? session is not null : _settings.RetryReads);
+                bool retryable = attempt == 0 && allowRetry && (isWrite ? session is not null : _settings.RetryReads);
                 var toSend = Prepare(database, command, isWrite, session, txnNumber);
                 Connections.MongoConnection connection;
                 try
