@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace MongoSessions.Mongo.Auth;
@@ -40,8 +39,6 @@ internal sealed class ScramClientFinal
             clientProof[i] = (byte)(keys.ClientKey[i] ^ clientSignature[i]);
         }
 
-        string message = $"{withoutProof},p={Convert.ToBase64String(clientProof)}";
-        CryptographicOperations.ZeroMemory(clientProof);
-        return new ScramClientFinal(message, mechanism.Hmac(keys.ServerKey, authMessage));
+        return new ScramClientFinal($"{withoutProof},p={Convert.ToBase64String(clientProof)}", mechanism.Hmac(keys.ServerKey, authMessage));
     }
 }

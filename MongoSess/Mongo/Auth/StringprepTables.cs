@@ -2,7 +2,9 @@ namespace MongoSessions.Mongo.Auth;
 
 /// <summary>
 /// The RFC 3454 (stringprep) tables SASLprep uses, as sorted inclusive ranges <c>[first0, last0, first1, last1, ...]</c>.
-/// Generated from the Unicode 3.2 character database the RFC is defined against; do not edit by hand.
+/// Generated, not hand-written: from the Unicode 3.2 database the RFC is defined against, through the table predicates
+/// of Python's <c>stringprep</c> module (built from RFC 3454's own tables) over every code point, adjacent code points
+/// merged into ranges.
 /// </summary>
 internal static class StringprepTables
 {
