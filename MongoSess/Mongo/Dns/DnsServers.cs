@@ -26,11 +26,7 @@ internal sealed class DnsServers
     /// </summary>
     public static async Task<DnsServers> FromSystemAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<IPEndPoint> endPoints = [];
-        if (!OperatingSystem.IsWindows() && File.Exists(ResolvConfPath))
-        {
-            endPoints = ParseResolvConf(await File.ReadAllTextAsync(ResolvConfPath, cancellationToken).ConfigureAwait(false));
-        }
+        var endPoints = OperatingSystem.IsWindows() ? [] : await ReadResolvConfAsync(ResolvConfPath, cancellationToken).ConfigureAwait(false);
         if (endPoints.Count == 0)
         {
             endPoints = FromNetworkInterfaces();
@@ -41,6 +37,16 @@ internal sealed class DnsServers
                 "mongodb+srv needs DNS, but this machine has no DNS server configured (none in /etc/resolv.conf or on the network interfaces).");
         }
         return new DnsServers(endPoints);
+    }
+
+    /// <summary>The servers a resolv.conf file names; none when the file does not exist.</summary>
+    public static async Task<IReadOnlyList<IPEndPoint>> ReadResolvConfAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+        return ParseResolvConf(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The addresses of the <c>nameserver</c> lines of a resolv.conf text (resolv.conf(5)); others are ignored.</summary>
