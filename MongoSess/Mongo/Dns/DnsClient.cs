@@ -91,7 +91,15 @@ internal sealed class DnsClient
             return reply;
         }
         // the answer did not fit in a datagram: ask again over TCP (RFC 7766 section 5)
-        var message = await WithTimeoutAsync(token => DnsTcpExchange.ExchangeAsync(server, query, token), cancellationToken).ConfigureAwait(false);
+        byte[] message;
+        try
+        {
+            message = await WithTimeoutAsync(token => DnsTcpExchange.ExchangeAsync(server, query, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            throw new DnsAttemptException($"the reply over UDP was truncated, and asking over TCP failed: {e.Message}");
+        }
         var full = DnsReplyParser.Parse(message, id, name, type, readData);
         if (full.Truncated)
         {
