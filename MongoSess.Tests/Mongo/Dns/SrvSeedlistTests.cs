@@ -182,11 +182,11 @@ public sealed class SrvSeedlistTests
     public async Task Txt_options_are_percent_decoded_and_keys_spelled_canonically()
     {
         AddGoodSrv("test5.test.build.10gen.cc");
-        _server.AddTxt("test5.test.build.10gen.cc", "AUTHSOURCE=my%2Fdb&loadbalanced=true");
+        _server.AddTxt("test5.test.build.10gen.cc", "AUTHSOURCE=my%2Fdb%C3%A9x&loadbalanced=true");
 
         var seedlist = await ResolveAsync("test5.test.build.10gen.cc");
 
-        Assert.That(seedlist.TxtOptionValues, Is.EqualTo(new KeyValuePair<string, string>[] { new("authSource", "my/db"), new("loadBalanced", "true") }));
+        Assert.That(seedlist.TxtOptionValues, Is.EqualTo(new KeyValuePair<string, string>[] { new("authSource", "my/dbéx"), new("loadBalanced", "true") }));
     }
 
     [Test]

@@ -42,19 +42,22 @@ internal static class SrvTxtOptions
             return text;
         }
         var bytes = new List<byte>(text.Length);
-        for (var i = 0; i < text.Length; i++)
+        var i = 0;
+        while (i < text.Length)
         {
-            if (text[i] != '%')
+            var percent = text.IndexOf('%', i);
+            if (percent < 0)
             {
-                bytes.AddRange(Encoding.UTF8.GetBytes(text[i].ToString()));
-                continue;
+                bytes.AddRange(Encoding.UTF8.GetBytes(text[i..]));
+                break;
             }
-            if (i + 2 >= text.Length || !Uri.IsHexDigit(text[i + 1]) || !Uri.IsHexDigit(text[i + 2]))
+            bytes.AddRange(Encoding.UTF8.GetBytes(text[i..percent]));
+            if (percent + 2 >= text.Length || !Uri.IsHexDigit(text[percent + 1]) || !Uri.IsHexDigit(text[percent + 2]))
             {
                 throw Invalid(host, $"'{text}' has a '%' that does not start a percent-encoded byte");
             }
-            bytes.Add((byte)((Uri.FromHex(text[i + 1]) << 4) | Uri.FromHex(text[i + 2])));
-            i += 2;
+            bytes.Add((byte)((Uri.FromHex(text[percent + 1]) << 4) | Uri.FromHex(text[percent + 2])));
+            i = percent + 3;
         }
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
