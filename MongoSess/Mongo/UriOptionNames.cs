@@ -35,6 +35,15 @@ internal static class UriOptionNames
         "uuidRepresentation",
     ]);
 
+    /// <summary>
+    /// Unsupported options whose conflict rules (uri-options spec, "Conflicting TLS options") MongoSess still enforces,
+    /// because a string combining them is ambiguous about how much certificate checking the user gave up.
+    /// </summary>
+    public static readonly FrozenSet<string> UnsupportedButValidated = Set(
+    [
+        "tlsDisableOCSPEndpointCheck", "tlsDisableCertificateRevocationCheck",
+    ]);
+
     /// <summary>Options whose values are secrets: <see cref="ConnectionString.ToString"/> masks them like the password.</summary>
     public static readonly FrozenSet<string> SecretValued = Set(
     [
