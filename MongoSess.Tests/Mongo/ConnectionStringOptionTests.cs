@@ -167,6 +167,20 @@ public sealed class ConnectionStringOptionTests
         Assert.That(ConnectionString.Parse(uri).EffectiveTls, Is.EqualTo(tls));
     }
 
+    [Test]
+    public void Readme_lists_every_option_that_is_ignored_as_unsupported()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "MongoSess.sln")))
+        {
+            root = root.Parent;
+        }
+        Assert.That(root, Is.Not.Null, "repository root");
+        string readme = File.ReadAllText(Path.Combine(root!.FullName, "README.md"));
+
+        Assert.That(UriOptionNames.Unsupported, Has.All.Matches<string>(name => readme.Contains($"`{name}`", StringComparison.Ordinal)));
+    }
+
     private static ConnectionStringOptions Options(string query)
     {
         var parsed = ConnectionString.Parse("mongodb://localhost/?" + query);
