@@ -105,6 +105,35 @@ public sealed class MongoSess
     }
 
     /// <summary>
+    /// Connects MongoSess to MongoDB, as <see cref="MongoSessOptions.ConnectionString"/> (or <see cref="MongoSessOptions.Servers"/>)
+    /// says; call once at startup. It waits for a primary, authenticates and creates the TTL index on <c>expiresAt</c>, so
+    /// a wrong address, an unreachable server or wrong credentials fail here rather than on the first request.
+    /// </summary>
+    /// <exception cref="MongoSessConfigurationException">The connection string or an option is invalid; the message never contains the password.</exception>
+    /// <exception cref="MongoSessConnectionException">No primary could be reached within the server selection timeout.</exception>
+    /// <exception cref="MongoSessAuthenticationException">The server refused the credentials.</exception>
+    /// <exception cref="InvalidOperationException">MongoSess is already connected.</exception>
+    public static async Task ConnectAsync(MongoSessOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        SessionManager.Validate(options);
+        if (IsConnected)
+        {
+            throw new InvalidOperationException("MongoSess is already connected; call await MongoSess.CloseAsync() before connecting again.");
+        }
+        var store = await MongoStoreBuilder.ConnectAsync(options, options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ConnectAsync(store, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Stops the expiry sweep (waiting for a running one) and disposes the store. Calling it when not connected does
     /// nothing. Requests still running may fail; close after the listener has stopped.
     /// </summary>

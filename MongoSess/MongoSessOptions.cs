@@ -26,4 +26,43 @@ public sealed class MongoSessOptions
 
     /// <summary>Where MongoSess logs (never secrets or session data). Default none.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// The MongoDB connection string for <see cref="MongoSess.ConnectAsync(MongoSessOptions, CancellationToken)"/>, e.g.
+    /// <c>mongodb://user:pass@db1,db2/app?replicaSet=rs0</c> or <c>mongodb+srv://user:pass@cluster0.example.net/app</c>.
+    /// A path with two segments, <c>/app/websessions</c>, names the collection too. Null (the default) with no
+    /// <see cref="Servers"/> means <c>mongodb://localhost:27017</c>.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The servers as host names or <c>host:port</c> strings, instead of a connection string (the original MongoSess
+    /// and koa-session-mongo style). Setting both is an error.
+    /// </summary>
+    public IList<string>? Servers { get; set; }
+
+    /// <summary>The database; default: the connection string's, otherwise <c>mongosess</c>.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>The collection; default: the connection string's second path segment, otherwise <c>sessions</c>.</summary>
+    public string? Collection { get; set; }
+
+    /// <summary>The user name, overriding the connection string's.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>The password, overriding the connection string's. Never logged or shown in an error.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Whether to use TLS, overriding the connection string's <c>tls</c> option.</summary>
+    public bool? Tls { get; set; }
+
+    /// <summary>The most connections per server, overriding the connection string's <c>maxPoolSize</c> (default 100).</summary>
+    public int? PoolSize { get; set; }
+
+    // test seams: a stream opener (TLS or fakes) and a shorter minimum heartbeat than SDAM's 500 ms
+    internal Mongo.Connections.IStreamOpener? StreamOpener { get; set; }
+
+    internal TimeSpan? MinHeartbeatInterval { get; set; }
+
+    internal Mongo.Dns.DnsClient? DnsClient { get; set; }
 }

@@ -40,6 +40,23 @@ public sealed class SessionCookieOptions
     internal SessionCookieOptions Validated(Keyring? fallbackKeys)
     {
         var keys = Keys ?? fallbackKeys ?? throw new ArgumentException("SessionCookieOptions.Keys is required; create a Keyring from a secret made with Keyring.GenerateSecret().");
+        CheckAttributes();
+        return new SessionCookieOptions
+        {
+            Name = Name,
+            Keys = keys,
+            MaxAge = MaxAge,
+            Path = Path,
+            Domain = Domain,
+            HttpOnly = HttpOnly,
+            SameSite = SameSite,
+            Secure = Secure,
+        };
+    }
+
+    /// <summary>Checks every attribute; the keys are checked where they are resolved.</summary>
+    internal void CheckAttributes()
+    {
         if (string.IsNullOrEmpty(Name) || !IsToken(Name))
         {
             throw new ArgumentException("SessionCookieOptions.Name must be a non-empty cookie name (letters, digits and !#$%&'*+-.^_`|~ only).");
@@ -60,17 +77,6 @@ public sealed class SessionCookieOptions
         {
             throw new ArgumentException("SessionCookieOptions.SameSite and Secure must be defined enum values.");
         }
-        return new SessionCookieOptions
-        {
-            Name = Name,
-            Keys = keys,
-            MaxAge = MaxAge,
-            Path = Path,
-            Domain = Domain,
-            HttpOnly = HttpOnly,
-            SameSite = SameSite,
-            Secure = Secure,
-        };
     }
 
     // RFC 7230 token characters, which RFC 6265 uses for cookie names

@@ -36,16 +36,7 @@ internal sealed class SessionManager : IAsyncDisposable
     /// <summary>Validates the options and starts the sweep; the caller owns the returned manager.</summary>
     public static SessionManager Create(ISessionStore store, MongoSessOptions options)
     {
-        if (options.Expires <= TimeSpan.Zero || options.Expires > TimeSpan.FromDays(3650))
-        {
-            throw new ArgumentException("MongoSessOptions.Expires must be more than zero and at most 10 years.", nameof(options));
-        }
-        if (options.SweepInterval < TimeSpan.Zero && options.SweepInterval != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentException("MongoSessOptions.SweepInterval cannot be negative; use TimeSpan.Zero to turn the sweep off.", nameof(options));
-        }
-        ArgumentNullException.ThrowIfNull(options.Cookie, "options.Cookie");
-        ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
+        Validate(options);
         var loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var keys = options.Cookie.Keys;
         if (keys is null)
@@ -57,6 +48,22 @@ internal sealed class SessionManager : IAsyncDisposable
         }
         var cookie = options.Cookie.Validated(keys);
         return new SessionManager(store, cookie, options.Expires, options.TimeProvider, loggers, options.SweepInterval);
+    }
+
+    /// <summary>Checks the options that need no I/O; called before anything connects.</summary>
+    public static void Validate(MongoSessOptions options)
+    {
+        if (options.Expires <= TimeSpan.Zero || options.Expires > TimeSpan.FromDays(3650))
+        {
+            throw new ArgumentException("MongoSessOptions.Expires must be more than zero and at most 10 years.", nameof(options));
+        }
+        if (options.SweepInterval < TimeSpan.Zero && options.SweepInterval != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentException("MongoSessOptions.SweepInterval cannot be negative; use TimeSpan.Zero to turn the sweep off.", nameof(options));
+        }
+        ArgumentNullException.ThrowIfNull(options.Cookie, "options.Cookie");
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
+        options.Cookie.CheckAttributes();
     }
 
     /// <summary>The current time, truncated to the milliseconds BSON dates hold.</summary>
