@@ -1,0 +1,167 @@
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Support.MongoWire;
+
+/// <summary>
+/// Runs one command as mongod would: faults, authentication, the member's replica-set role, retryable-write
+/// deduplication, the command itself, then mongod's error labels and cluster time.
+/// </summary>
+internal sealed class CommandDispatcher(MongoWireServer server)
+{
+    private static readonly HashSet<string> s_hello = new(["hello", "isMaster", "ismaster"], StringComparer.Ordinal);
+
+    public async Task<CommandOutcome> RunAsync(ConnectionState connection, BsonDocument command, string? database, bool secondaryOk, CancellationToken cancellationToken)
+    {
+        if (command.Count == 0)
+        {
+            return new CommandOutcome(new MongoCommandError(MongoErrorCodes.CommandNotFound, "no such command: ''").ToReply());
+        }
+        string name = command[0].Name;
+        server.Statistics.CommandReceived(name, command);
+        var faults = server.Faults;
+        if (faults.Take(WireFaultKind.Delay, name) is { } delay)
+        {
+            var interrupt = server.InterruptToken;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interrupt);
+            try
+            {
+                await Task.Delay(delay.Delay, linked.Token);
+            }
+            catch (OperationCanceledException) when (interrupt.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                if (CommandTable.TryGet(name, out var interruptedKind, out _) && interruptedKind is CommandKind.Write or CommandKind.RetryableWrite)
+                {
+                    var interrupted = new MongoCommandError(MongoErrorCodes.InterruptedDueToReplStateChange, "operation was interrupted because of a replication state change").ToReply();
+                    return new CommandOutcome(Finish(interrupted, command, interruptedKind, labels: null));
+                }
+            }
+        }
+        if (faults.Take(WireFaultKind.CloseBeforeExecute, name) is not null)
+        {
+            return CommandOutcome.CloseConnection;
+        }
+        CommandTable.TryGet(name, out var kind, out var run);
+        if (faults.Take(WireFaultKind.Fail, name) is { } fail)
+        {
+            var failed = new BsonDocument()
+                .Add("ok", new BsonDouble(0))
+                .Add("errmsg", new BsonString(fail.Message ?? $"Failing command {name} via 'failCommand' failpoint"))
+                .Add("code", new BsonInt32(fail.Code))
+                .Add("codeName", new BsonString(fail.CodeName ?? MongoErrorCodes.NameOf(fail.Code)));
+            return new CommandOutcome(Finish(failed, command, kind, fail.ErrorLabels));
+        }
+        if (run is null)
+        {
+            return new CommandOutcome(Finish(new MongoCommandError(MongoErrorCodes.CommandNotFound, $"no such command: '{name}'").ToReply(), command, kind, null));
+        }
+        if (database is null)
+        {
+            return new CommandOutcome(new MongoCommandError(40571, "OP_MSG requests require a $db argument").ToReply());
+        }
+        if (s_hello.Contains(name))
+        {
+            await server.WaitForTopologyChangeAsync(command, cancellationToken);
+        }
+        var context = new CommandContext(server, connection, command, database, secondaryOk);
+        var reply = Execute(context, kind, run);
+        if (faults.Take(WireFaultKind.CloseAfterExecute, name) is not null)
+        {
+            return CommandOutcome.CloseConnection;
+        }
+        var finished = Finish(reply, command, kind, labels: null);
+        if (faults.Take(WireFaultKind.Malformed, name) is { } malformed)
+        {
+            return new CommandOutcome(finished, Malformed: malformed.Malformed);
+        }
+        return new CommandOutcome(finished);
+    }
+
+    private BsonDocument Execute(CommandContext context, CommandKind kind, Func<CommandContext, BsonDocument> run)
+    {
+        try
+        {
+            if (kind != CommandKind.NoAuth && server.RequiresAuthentication && context.Connection.AuthenticatedUser is null)
+            {
+                throw new MongoCommandError(MongoErrorCodes.Unauthorized, $"Command {context.Name} requires authentication");
+            }
+            CheckRole(context, kind);
+            if (context.Command["txnNumber"] is { } txn)
+            {
+                return RunRetryable(context, kind, run, txn);
+            }
+            return run(context);
+        }
+        catch (MongoCommandError e)
+        {
+            return e.ToReply();
+        }
+    }
+
+    private void CheckRole(CommandContext context, CommandKind kind)
+    {
+        if (server.ReplicaSet is null)
+        {
+            return;
+        }
+        if (kind is CommandKind.Write or CommandKind.RetryableWrite && !server.IsWritablePrimary)
+        {
+            throw new MongoCommandError(MongoErrorCodes.NotWritablePrimary, "not primary");
+        }
+        if (kind == CommandKind.Read && !server.IsWritablePrimary && !context.SecondaryOk)
+        {
+            throw new MongoCommandError(MongoErrorCodes.NotPrimaryNoSecondaryOk, "not primary and secondaryOk=false");
+        }
+    }
+
+    // retryable-writes spec: the server remembers each (lsid, txnNumber) result and answers a retry with it
+    private BsonDocument RunRetryable(CommandContext context, CommandKind kind, Func<CommandContext, BsonDocument> run, BsonValue txn)
+    {
+        if (kind != CommandKind.RetryableWrite)
+        {
+            throw new MongoCommandError(50768, $"txnNumber may only be provided for multi-document transactions and retryable write commands. txnNumber: {ShellText.Of(txn)}");
+        }
+        if (server.ReplicaSet is null)
+        {
+            throw new MongoCommandError(MongoErrorCodes.IllegalOperation, "Transaction numbers are only allowed on a replica set member or mongos");
+        }
+        if (context.Command["lsid"] is not BsonDocument lsid || lsid["id"] is not { } id)
+        {
+            throw new MongoCommandError(MongoErrorCodes.InvalidOptions, "Transaction number requires a session ID to also be specified");
+        }
+        if (txn is not BsonInt64 number)
+        {
+            throw context.TypeMismatch("txnNumber", "long", txn);
+        }
+        string session = IdKey.Of(id);
+        lock (context.Store.Gate)
+        {
+            if (context.Store.TryGetRetryableWrite(session, number.Value, out var remembered))
+            {
+                return remembered.DeepCloneDocument();
+            }
+            var reply = run(context);
+            if (reply["ok"] is BsonDouble { Value: 1 })
+            {
+                context.Store.RememberRetryableWrite(session, number.Value, reply);
+            }
+            return reply;
+        }
+    }
+
+    // mongod 4.4+ labels retryable errors of retryable writes itself; a failCommand's own labels replace that
+    private BsonDocument Finish(BsonDocument reply, BsonDocument command, CommandKind kind, IReadOnlyList<string>? labels)
+    {
+        bool failed = reply["ok"] is BsonDouble { Value: 0 };
+        if (labels is null && failed && kind == CommandKind.RetryableWrite && command.Contains("txnNumber") && server.Options.MaxWireVersion >= 9
+            && reply["code"] is BsonInt32 code && MongoErrorCodes.IsRetryable(code.Value))
+        {
+            labels = ["RetryableWriteError"];
+        }
+        if (labels is { Count: > 0 })
+        {
+            reply.Set("errorLabels", new BsonArray(labels.Select(l => (BsonValue)new BsonString(l))));
+        }
+        server.ReplicaSet?.AddClusterTime(reply);
+        return reply;
+    }
+}

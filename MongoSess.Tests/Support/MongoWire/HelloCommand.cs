@@ -1,0 +1,85 @@
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Support.MongoWire;
+
+/// <summary>hello / isMaster: the handshake and monitoring reply (handshake spec; SDAM spec for the replica-set fields).</summary>
+internal static class HelloCommand
+{
+    // handshake spec: the client metadata document is at most 512 bytes
+    private const int MaxClientMetadataBytes = 512;
+
+    public static BsonDocument Run(CommandContext context)
+    {
+        var command = context.Command;
+        var server = context.Server;
+        if (command["client"] is BsonDocument metadata)
+        {
+            if (context.Connection.MetadataReceived)
+            {
+                throw new MongoCommandError(MongoErrorCodes.ClientMetadataCannotBeMutated, "The client metadata document may only be sent in the first hello");
+            }
+            if (BsonBinaryWriter.ToBytes(metadata).Length > MaxClientMetadataBytes)
+            {
+                throw new MongoCommandError(MongoErrorCodes.ClientMetadataDocumentTooLarge, "The client metadata document must be less then or equal to 512 bytes");
+            }
+            context.Connection.MetadataReceived = true;
+            server.Statistics.ClientMetadata.Enqueue(metadata.DeepCloneDocument());
+        }
+        var reply = new BsonDocument();
+        if (context.Bool("helloOk"))
+        {
+            reply.Add("helloOk", BsonBoolean.True);
+        }
+        reply.Add(context.Name == "hello" ? "isWritablePrimary" : "ismaster", BsonBoolean.Of(server.IsWritablePrimary));
+        reply.Add("topologyVersion", new BsonDocument()
+            .Add("processId", server.ProcessId)
+            .Add("counter", new BsonInt64(server.TopologyCounter)));
+        if (server.ReplicaSet is { } set)
+        {
+            AddReplicaSetFields(reply, server, set, context.Clock);
+        }
+        reply.Add("maxBsonObjectSize", new BsonInt32(WireCollection.MaxBsonObjectSize))
+            .Add("maxMessageSizeBytes", new BsonInt32(server.Options.MaxMessageSizeBytes))
+            .Add("maxWriteBatchSize", new BsonInt32(InsertCommand.MaxWriteBatchSize))
+            .Add("localTime", BsonDateTime.FromDateTimeOffset(context.Clock.GetUtcNow()))
+            .Add("logicalSessionTimeoutMinutes", new BsonInt32(30))
+            .Add("connectionId", new BsonInt32(context.Connection.Id))
+            .Add("minWireVersion", new BsonInt32(server.Options.MinWireVersion))
+            .Add("maxWireVersion", new BsonInt32(server.Options.MaxWireVersion))
+            .Add("readOnly", BsonBoolean.False);
+        if (command["saslSupportedMechs"] is BsonString { Value: var user } && user.IndexOf('.') is > 0 and var dot)
+        {
+            var mechanisms = server.MechanismsOf(user[..dot], user[(dot + 1)..]).Select(m => (BsonValue)new BsonString(m)).ToList();
+            if (mechanisms.Count > 0)
+            {
+                reply.Add("saslSupportedMechs", new BsonArray(mechanisms));
+            }
+        }
+        if (command["speculativeAuthenticate"] is BsonDocument speculative && SaslCommands.Speculative(context, speculative) is { } result)
+        {
+            reply.Add("speculativeAuthenticate", result);
+        }
+        reply.Add("ok", new BsonDouble(1));
+        return reply;
+    }
+
+    private static void AddReplicaSetFields(BsonDocument reply, MongoWireServer server, ReplicaSetState set, TimeProvider clock)
+    {
+        var primary = set.Primary;
+        reply.Add("hosts", new BsonArray(set.Hosts))
+            .Add("setName", new BsonString(set.SetName))
+            .Add("setVersion", new BsonInt32(set.SetVersion))
+            .Add("secondary", BsonBoolean.Of(!server.IsWritablePrimary));
+        if (primary is not null)
+        {
+            reply.Add("primary", new BsonString(primary.HostAndPort));
+        }
+        reply.Add("me", new BsonString(server.HostAndPort));
+        if (server.IsWritablePrimary)
+        {
+            reply.Add("electionId", set.ElectionId);
+        }
+        var now = BsonDateTime.FromDateTimeOffset(clock.GetUtcNow());
+        reply.Add("lastWrite", new BsonDocument().Add("lastWriteDate", now).Add("majorityWriteDate", now));
+    }
+}

@@ -1,0 +1,62 @@
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Support.MongoWire;
+
+/// <summary>insert: <c>{ n, writeErrors?, ok: 1 }</c>; a missing _id becomes an ObjectId, and _id is always stored first.</summary>
+internal static class InsertCommand
+{
+    public const int MaxWriteBatchSize = 100_000;
+
+    public static BsonDocument Run(CommandContext context)
+    {
+        var documents = WriteErrorList.Statements(context, "documents");
+        bool ordered = context.Bool("ordered", fallback: true);
+        var errors = new WriteErrorList();
+        int n = 0;
+        lock (context.Store.Gate)
+        {
+            var collection = context.Store.GetOrCreate(context.Database, context.Collection);
+            for (int i = 0; i < documents.Count; i++)
+            {
+                try
+                {
+                    collection.Insert(Prepare(documents[i], context.Clock));
+                    n++;
+                }
+                catch (MongoCommandError e)
+                {
+                    errors.Add(i, e);
+                    if (ordered)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        var reply = new BsonDocument().Add("n", new BsonInt32(n));
+        errors.AppendTo(reply);
+        return reply.Add("ok", new BsonDouble(1));
+    }
+
+    private static BsonDocument Prepare(BsonValue value, TimeProvider clock)
+    {
+        if (value is not BsonDocument document)
+        {
+            throw new MongoCommandError(MongoErrorCodes.TypeMismatch, "BSON field 'insert.documents' items must be objects");
+        }
+        var id = document["_id"] ?? ObjectIdGenerator.Next(clock);
+        if (id is BsonArray)
+        {
+            throw MongoCommandError.BadValue("can't use an array for _id");
+        }
+        var stored = new BsonDocument(document.Count + 1).Add("_id", id.DeepClone());
+        foreach (var element in document)
+        {
+            if (element.Name != "_id")
+            {
+                stored.Add(element.Name, element.Value.DeepClone());
+            }
+        }
+        return stored;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Support.MongoWire;
+
+/// <summary>One client connection: reads requests, runs them through the dispatcher, writes replies, until either side closes.</summary>
+internal sealed class MongoWireConnection(MongoWireServer server, TcpClient client, ConnectionState state)
+{
+    private static int s_nextRequestId;
+
+    public void Close()
+    {
+        // closing the socket ends a pending read in RunAsync
+        client.Dispose();
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await OpenStreamAsync(cancellationToken);
+            while (true)
+            {
+                var message = await WireFraming.ReadAsync(stream, server.Options.MaxMessageSizeBytes, cancellationToken);
+                if (message is null || !await HandleAsync(stream, message, cancellationToken))
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is WireProtocolException or IOException or SocketException or ObjectDisposedException or OperationCanceledException
+            or System.Security.Authentication.AuthenticationException)
+        {
+            // the client sent garbage, went away, or the server is stopping: drop the connection, as mongod does
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    private async Task<Stream> OpenStreamAsync(CancellationToken cancellationToken)
+    {
+        Stream stream = client.GetStream();
+        if (server.Options.TlsCertificate is { } certificate)
+        {
+            var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken);
+            stream = tls;
+        }
+        return stream;
+    }
+
+    /// <returns>False when the connection must close.</returns>
+    private async Task<bool> HandleAsync(Stream stream, WireMessage message, CancellationToken cancellationToken)
+    {
+        switch (message.OpCode)
+        {
+            case WireOpcode.Msg:
+                var request = OpMsgRequest.Parse(message);
+                string? database = request.Command["$db"] is BsonString db ? db.Value : null;
+                bool secondaryOk = request.Command["$readPreference"] is BsonDocument pref && pref["mode"] is BsonString { Value: not "primary" };
+                var outcome = await server.Dispatcher.RunAsync(state, request.Command, database, secondaryOk, cancellationToken);
+                if (request.Flags.HasFlag(OpMsgFlags.MoreToCome))
+                {
+                    // moreToCome: the client expects no reply (an unacknowledged write)
+                    return !outcome.Close;
+                }
+                if (request.Flags.HasFlag(OpMsgFlags.ExhaustAllowed) && IsStreamableHello(request.Command) && outcome is { Close: false, Malformed: null })
+                {
+                    await StreamHellosAsync(stream, request.Command, database, outcome.Reply!, message.RequestId, cancellationToken);
+                    return false;
+                }
+                return await SendAsync(stream, outcome, message.RequestId, reply => OpMsgWriter.Write(NextRequestId(), message.RequestId, reply), cancellationToken);
+            case WireOpcode.Query:
+                var query = OpQueryRequest.Parse(message);
+                if (!query.FullCollectionName.EndsWith(".$cmd", StringComparison.Ordinal))
+                {
+                    throw new WireProtocolException("OP_QUERY is only accepted for commands.");
+                }
+                var command = query.Command;
+                string name = command.Count > 0 ? command[0].Name : "";
+                CommandOutcome legacy = name is "hello" or "isMaster" or "ismaster"
+                    ? await server.Dispatcher.RunAsync(state, command, query.FullCollectionName[..^5], (query.Flags & OpQueryRequest.SecondaryOkFlag) != 0, cancellationToken)
+                    // mongod 5.1+ answers only the handshake over OP_QUERY
+                    : new CommandOutcome(new MongoCommandError(MongoErrorCodes.UnsupportedOpQueryCommand, $"Unsupported OP_QUERY command: {name}. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal").ToReply());
+                return await SendAsync(stream, legacy, message.RequestId, reply => OpReplyWriter.Write(NextRequestId(), message.RequestId, reply), cancellationToken);
+            default:
+                throw new WireProtocolException($"Unsupported opcode {message.OpCode}.");
+        }
+    }
+
+    private static async Task<bool> SendAsync(Stream stream, CommandOutcome outcome, int requestId, Func<BsonDocument, byte[]> frame, CancellationToken cancellationToken)
+    {
+        if (outcome.Close)
+        {
+            return false;
+        }
+        var bytes = frame(outcome.Reply!);
+        if (outcome.Malformed is { } how)
+        {
+            await stream.WriteAsync(MalformedReplyWriter.Write(how, bytes, NextRequestId(), requestId), cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+            return false;
+        }
+        await stream.WriteAsync(bytes, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
+        return true;
+    }
+
+    private static bool IsStreamableHello(BsonDocument command) =>
+        command.Count > 0 && command[0].Name is "hello" or "isMaster" or "ismaster" && command.Contains("topologyVersion") && command.Contains("maxAwaitTimeMS");
+
+    // OP_MSG spec, exhaustAllowed: each reply carries moreToCome and answers the previous reply, until the client closes
+    private async Task StreamHellosAsync(Stream stream, BsonDocument hello, string? database, BsonDocument first, int requestId, CancellationToken cancellationToken)
+    {
+        var reply = first;
+        int responseTo = requestId;
+        while (true)
+        {
+            int id = NextRequestId();
+            await stream.WriteAsync(OpMsgWriter.Write(id, responseTo, reply, OpMsgFlags.MoreToCome), cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+            responseTo = id;
+            var next = hello.DeepCloneDocument();
+            next.Set("topologyVersion", reply["topologyVersion"] ?? new BsonDocument());
+            var outcome = await server.Dispatcher.RunAsync(state, next, database, secondaryOk: false, cancellationToken);
+            if (outcome.Close || outcome.Reply is null)
+            {
+                return;
+            }
+            reply = outcome.Reply;
+        }
+    }
+
+    private static int NextRequestId() => Interlocked.Increment(ref s_nextRequestId);
+}

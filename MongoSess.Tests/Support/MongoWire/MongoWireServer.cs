@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Support.MongoWire;
+
+/// <summary>
+/// An in-memory mongod on a free loopback port that speaks the MongoDB wire protocol (OP_MSG, and OP_QUERY for the
+/// legacy first hello), with SCRAM authentication, fault injection and statistics. Test code only.
+/// </summary>
+internal sealed class MongoWireServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<int, MongoWireConnection> _connections = new();
+    private readonly ConcurrentDictionary<int, Task> _connectionTasks = new();
+    private readonly Dictionary<string, ScramCredential> _credentials = new(StringComparer.Ordinal);
+    private readonly object _topologyLock = new();
+    private readonly ITimer? _ttlTimer;
+    private readonly Task _acceptLoop;
+    private TaskCompletionSource _topologyChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationTokenSource _interrupt = new();
+    private long _topologyCounter;
+    private int _nextConnectionId;
+
+    internal MongoWireServer(MongoWireServerOptions options, WireDataStore store, ReplicaSetState? replicaSet)
+    {
+        Options = options;
+        Store = store;
+        ReplicaSet = replicaSet;
+        Dispatcher = new CommandDispatcher(this);
+        ProcessId = ObjectIdGenerator.Next(options.Clock);
+        foreach (var user in options.Users)
+        {
+            foreach (var mechanism in user.EffectiveMechanisms)
+            {
+                _credentials[CredentialKey(user.Database, user.Username, mechanism)] = ScramCredential.Create(mechanism, user.Username, user.Password);
+            }
+        }
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        if (options.TtlMonitorPeriod is { } period)
+        {
+            _ttlTimer = options.Clock.CreateTimer(_ => RunTtlMonitor(), null, period, period);
+        }
+        _acceptLoop = AcceptAsync();
+    }
+
+    public MongoWireServerOptions Options { get; }
+
+    public int Port { get; }
+
+    /// <summary>"127.0.0.1:port", as hello's hosts and me list it.</summary>
+    public string HostAndPort => $"127.0.0.1:{Port}";
+
+    /// <summary>A connection string for this server alone (add credentials or options as a test needs).</summary>
+    public string ConnectionString => $"mongodb://{HostAndPort}/";
+
+    /// <summary>The data; shared by all members of a replica set.</summary>
+    public WireDataStore Store { get; }
+
+    public WireFaults Faults { get; } = new();
+
+    public WireStatistics Statistics { get; } = new();
+
+    internal CommandDispatcher Dispatcher { get; }
+
+    internal CursorRegistry Cursors { get; } = new();
+
+    internal ReplicaSetState? ReplicaSet { get; }
+
+    internal BsonObjectId ProcessId { get; }
+
+    internal long TopologyCounter => Interlocked.Read(ref _topologyCounter);
+
+    internal bool RequiresAuthentication => _credentials.Count > 0;
+
+    internal bool IsWritablePrimary => ReplicaSet is null || ReplicaSet.Primary == this;
+
+    /// <summary>Cancelled when this member steps down, to interrupt writes still in flight.</summary>
+    internal CancellationToken InterruptToken
+    {
+        get
+        {
+            lock (_topologyLock)
+            {
+                return _interrupt.Token;
+            }
+        }
+    }
+
+    /// <summary>Starts a standalone server.</summary>
+    public static MongoWireServer Start(MongoWireServerOptions? options = null) => new(options ?? new MongoWireServerOptions(), new WireDataStore(), null);
+
+    /// <summary>One pass of the TTL monitor at the clock's current time; returns how many documents it deleted.</summary>
+    public int RunTtlMonitor() => Store.RunTtlMonitor(Options.Clock.GetUtcNow());
+
+    /// <summary>Closes every open client connection (the server keeps listening).</summary>
+    public void CloseAllConnections()
+    {
+        foreach (var connection in _connections.Values)
+        {
+            connection.Close();
+        }
+    }
+
+    internal ScramCredential? FindCredential(string database, string username, string mechanism) =>
+        _credentials.GetValueOrDefault(CredentialKey(database, username, mechanism));
+
+    internal IEnumerable<string> MechanismsOf(string database, string username) =>
+        new[] { MongoWireUser.ScramSha1, MongoWireUser.ScramSha256 }.Where(m => _credentials.ContainsKey(CredentialKey(database, username, m)));
+
+    /// <summary>Starts a new topologyVersion (its counter goes up) and wakes awaitable hellos.</summary>
+    internal void ChangeTopology(bool interruptWrites)
+    {
+        TaskCompletionSource changed;
+        lock (_topologyLock)
+        {
+            Interlocked.Increment(ref _topologyCounter);
+            changed = _topologyChanged;
+            _topologyChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (interruptWrites)
+            {
+                _interrupt.Cancel();
+                _interrupt.Dispose();
+                _interrupt = new CancellationTokenSource();
+            }
+        }
+        changed.TrySetResult();
+    }
+
+    // awaitable hello (SDAM, "Streaming Protocol"): with the current topologyVersion and maxAwaitTimeMS, wait for a change
+    internal async Task WaitForTopologyChangeAsync(BsonDocument hello, CancellationToken cancellationToken)
+    {
+        if (hello["topologyVersion"] is not BsonDocument version || hello["maxAwaitTimeMS"] is not { } wait || !BsonNumber.IsNumber(wait))
+        {
+            return;
+        }
+        Task changed;
+        lock (_topologyLock)
+        {
+            if (!ProcessId.Equals(version["processId"]) || version["counter"] is not BsonInt64 counter || counter.Value != TopologyCounter)
+            {
+                return;
+            }
+            changed = _topologyChanged.Task;
+        }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var timeout = Task.Delay(TimeSpan.FromMilliseconds(BsonNumber.ToDouble(wait)), linked.Token);
+        await Task.WhenAny(changed, timeout);
+        linked.Token.ThrowIfCancellationRequested();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        _stopping.Cancel();
+        _listener.Stop();
+        _ttlTimer?.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+        CloseAllConnections();
+        await Task.WhenAll(_connectionTasks.Values).ConfigureAwait(false);
+        _stopping.Dispose();
+        lock (_topologyLock)
+        {
+            _interrupt.Dispose();
+        }
+    }
+
+    private static string CredentialKey(string database, string username, string mechanism) => $"{database}\0{username}\0{mechanism}";
+
+    private async Task AcceptAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            int id = Interlocked.Increment(ref _nextConnectionId);
+            var connection = new MongoWireConnection(this, client, new ConnectionState(id));
+            _connections[id] = connection;
+            Statistics.ConnectionOpened();
+            _connectionTasks[id] = Task.Run(() => ServeAsync(connection, id));
+        }
+    }
+
+    private async Task ServeAsync(MongoWireConnection connection, int id)
+    {
+        try
+        {
+            await connection.RunAsync(_stopping.Token);
+        }
+        finally
+        {
+            _connections.TryRemove(id, out _);
+            _connectionTasks.TryRemove(id, out _);
+            Statistics.ConnectionClosed();
+        }
+    }
+}

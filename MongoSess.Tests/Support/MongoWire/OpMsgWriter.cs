@@ -1,0 +1,18 @@
+using System.Buffers.Binary;
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Support.MongoWire;
+
+/// <summary>Builds OP_MSG messages with one kind-0 section, as mongod replies.</summary>
+internal static class OpMsgWriter
+{
+    public static byte[] Write(int requestId, int responseTo, BsonDocument body, OpMsgFlags flags = OpMsgFlags.None)
+    {
+        var document = BsonBinaryWriter.ToBytes(body);
+        var payload = new byte[4 + 1 + document.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(payload, (uint)flags);
+        payload[4] = 0;
+        document.CopyTo(payload, 5);
+        return WireFraming.Frame(requestId, responseTo, WireOpcode.Msg, payload);
+    }
+}

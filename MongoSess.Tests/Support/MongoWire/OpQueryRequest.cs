@@ -1,0 +1,54 @@
+using System.Buffers.Binary;
+using System.Text;
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Support.MongoWire;
+
+/// <summary>A legacy OP_QUERY, which drivers still use for the first hello/isMaster of a connection.</summary>
+internal sealed record OpQueryRequest(int Flags, string FullCollectionName, BsonDocument Query)
+{
+    // OP_QUERY flag bit 2: the client accepts replies from a secondary
+    public const int SecondaryOkFlag = 1 << 2;
+
+    /// <summary>The command itself, unwrapped from <c>{ $query: ... }</c> when a driver wrapped it.</summary>
+    public BsonDocument Command => Query.TryGetValue("$query", out var inner) && inner is BsonDocument d ? d : Query;
+
+    /// <exception cref="WireProtocolException">The message breaks the OP_QUERY format.</exception>
+    public static OpQueryRequest Parse(WireMessage message)
+    {
+        ReadOnlySpan<byte> body = message.Body;
+        if (body.Length < 4)
+        {
+            throw new WireProtocolException("OP_QUERY is too short.");
+        }
+        int flags = BinaryPrimitives.ReadInt32LittleEndian(body);
+        body = body[4..];
+        int nul = body.IndexOf((byte)0);
+        if (nul < 0)
+        {
+            throw new WireProtocolException("OP_QUERY collection name is not terminated.");
+        }
+        string name = Encoding.UTF8.GetString(body[..nul]);
+        body = body[(nul + 1)..];
+        // numberToSkip and numberToReturn
+        if (body.Length < 8 + 5)
+        {
+            throw new WireProtocolException("OP_QUERY ends before its query.");
+        }
+        body = body[8..];
+        int length = BinaryPrimitives.ReadInt32LittleEndian(body);
+        if (length < 5 || length > body.Length)
+        {
+            throw new WireProtocolException("OP_QUERY query length does not fit the message.");
+        }
+        try
+        {
+            // an optional returnFieldsSelector may follow; hello ignores it
+            return new OpQueryRequest(flags, name, BsonBinaryReader.ReadDocument(body[..length]));
+        }
+        catch (BsonFormatException e)
+        {
+            throw new WireProtocolException("OP_QUERY holds invalid BSON: " + e.Message);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Buffers.Binary;
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Support.MongoWire;
+
+/// <summary>
+/// The replica-set configuration and election state the members share: set name and version, the members, the
+/// primary, the election id (which grows with each election, as SDAM expects) and the cluster time.
+/// </summary>
+internal sealed class ReplicaSetState(string setName, TimeProvider clock)
+{
+    private readonly object _lock = new();
+    private MongoWireServer? _primary;
+    private long _term;
+    private BsonObjectId _electionId = new(new byte[12]);
+    private long _clusterTicks;
+
+    public string SetName { get; } = setName;
+
+    public int SetVersion => 1;
+
+    public List<MongoWireServer> Members { get; } = [];
+
+    public MongoWireServer? Primary
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _primary;
+            }
+        }
+    }
+
+    public BsonObjectId ElectionId
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _electionId;
+            }
+        }
+    }
+
+    public IEnumerable<BsonValue> Hosts => Members.Select(m => (BsonValue)new BsonString(m.HostAndPort));
+
+    /// <summary>Makes <paramref name="member"/> primary (or leaves no primary when null); every member's topologyVersion moves on.</summary>
+    public void Elect(MongoWireServer? member)
+    {
+        MongoWireServer? previous;
+        lock (_lock)
+        {
+            previous = _primary;
+            _primary = member;
+            if (member is not null)
+            {
+                _term++;
+                // mongod's electionId: 0x7fffffff followed by the term
+                var bytes = new byte[12];
+                BinaryPrimitives.WriteInt32BigEndian(bytes, int.MaxValue);
+                BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(4), _term);
+                _electionId = new BsonObjectId(bytes);
+            }
+        }
+        foreach (var m in Members)
+        {
+            m.ChangeTopology(interruptWrites: ReferenceEquals(m, previous) && !ReferenceEquals(m, member));
+        }
+    }
+
+    /// <summary>Adds the $clusterTime and operationTime that replica-set members put on every reply.</summary>
+    public void AddClusterTime(BsonDocument reply)
+    {
+        ulong seconds = (ulong)clock.GetUtcNow().ToUnixTimeSeconds();
+        var time = new BsonTimestamp((seconds << 32) | (uint)(Interlocked.Increment(ref _clusterTicks) & 0xFFFFFFFF));
+        reply.Set("$clusterTime", new BsonDocument()
+            .Add("clusterTime", time)
+            .Add("signature", new BsonDocument()
+                .Add("hash", new BsonBinary(BsonBinary.GenericSubtype, new byte[20]))
+                .Add("keyId", new BsonInt64(0))));
+        reply.Set("operationTime", time);
+    }
+}

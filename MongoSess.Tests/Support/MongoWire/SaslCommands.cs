@@ -1,0 +1,109 @@
+using System.Text;
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Support.MongoWire;
+
+/// <summary>saslStart and saslContinue for SCRAM-SHA-1 and SCRAM-SHA-256 (auth spec), and speculative auth in hello.</summary>
+internal static class SaslCommands
+{
+    private const int ConversationId = 1;
+
+    public static BsonDocument Start(CommandContext context)
+    {
+        string mechanism = context.Command["mechanism"] is BsonString m ? m.Value : throw MongoCommandError.BadValue("Mechanism not specified");
+        bool skipEmpty = context.Document("options") is { } options && options["skipEmptyExchange"] is { } skip && FilterMatcher.IsTruthy(skip);
+        return Begin(context, context.Database, mechanism, PayloadOf(context.Command), skipEmpty);
+    }
+
+    public static BsonDocument Continue(CommandContext context)
+    {
+        var conversation = context.Connection.Conversation;
+        if (conversation is null || context.Command["conversationId"] is not { } id || !BsonNumber.IsNumber(id) || BsonNumber.ToDouble(id) != ConversationId)
+        {
+            throw new MongoCommandError(MongoErrorCodes.ProtocolError, "No SASL session state found");
+        }
+        if (conversation.ProofVerified)
+        {
+            // the empty exchange of a client that did not ask to skip it
+            Authenticated(context, conversation);
+            return Reply(done: true, []);
+        }
+        byte[] serverFinal;
+        try
+        {
+            serverFinal = conversation.Finish(Encoding.UTF8.GetString(PayloadOf(context.Command)));
+        }
+        catch (MongoCommandError)
+        {
+            context.Connection.Conversation = null;
+            throw;
+        }
+        if (conversation.SkipEmptyExchange)
+        {
+            Authenticated(context, conversation);
+            return Reply(done: true, serverFinal);
+        }
+        return Reply(done: false, serverFinal);
+    }
+
+    /// <summary>hello's speculativeAuthenticate: a saslStart run inside the handshake; null (field omitted) when it fails.</summary>
+    public static BsonDocument? Speculative(CommandContext context, BsonDocument request)
+    {
+        try
+        {
+            string database = request["db"] is BsonString db ? db.Value : "admin";
+            string mechanism = request["mechanism"] is BsonString m ? m.Value : "";
+            bool skipEmpty = request["options"] is BsonDocument o && o["skipEmptyExchange"] is { } s && FilterMatcher.IsTruthy(s);
+            var reply = Begin(context, database, mechanism, PayloadOf(request), skipEmpty);
+            reply.Remove("ok");
+            return reply;
+        }
+        catch (MongoCommandError)
+        {
+            return null;
+        }
+    }
+
+    private static BsonDocument Begin(CommandContext context, string database, string mechanism, byte[] payload, bool skipEmptyExchange)
+    {
+        if (mechanism is not (MongoWireUser.ScramSha1 or MongoWireUser.ScramSha256))
+        {
+            throw new MongoCommandError(MongoErrorCodes.MechanismUnavailable, $"Received authentication for mechanism {mechanism} which is unknown or not enabled");
+        }
+        string clientFirst = Encoding.UTF8.GetString(payload);
+        string username = ScramServerConversation.UsernameOf(clientFirst) ?? throw ScramServerConversation.Failed();
+        var credential = context.Server.FindCredential(database, username, mechanism);
+        if (credential is null)
+        {
+            if (context.Server.MechanismsOf(database, username).Any())
+            {
+                throw new MongoCommandError(MongoErrorCodes.MechanismUnavailable, $"Unable to use {mechanism} based authentication for user without any {mechanism} credentials registered");
+            }
+            // mongod does not tell an unknown user from a wrong password
+            throw ScramServerConversation.Failed();
+        }
+        var (conversation, serverFirst) = ScramServerConversation.Start(credential, $"{database}.{username}", clientFirst, skipEmptyExchange);
+        context.Connection.Conversation = conversation;
+        return Reply(done: false, serverFirst);
+    }
+
+    private static void Authenticated(CommandContext context, ScramServerConversation conversation)
+    {
+        context.Connection.AuthenticatedUser = conversation.UserKey;
+        context.Connection.Conversation = null;
+        context.Server.Statistics.Authenticated();
+    }
+
+    private static byte[] PayloadOf(BsonDocument command) => command["payload"] switch
+    {
+        BsonBinary b => b.Data,
+        BsonString s => Encoding.UTF8.GetBytes(s.Value),
+        _ => throw MongoCommandError.BadValue("Missing required field: payload"),
+    };
+
+    private static BsonDocument Reply(bool done, byte[] payload) => new BsonDocument()
+        .Add("conversationId", new BsonInt32(ConversationId))
+        .Add("done", BsonBoolean.Of(done))
+        .Add("payload", new BsonBinary(BsonBinary.GenericSubtype, payload))
+        .Add("ok", new BsonDouble(1));
+}

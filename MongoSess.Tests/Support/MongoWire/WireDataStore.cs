@@ -1,0 +1,133 @@
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Support.MongoWire;
+
+/// <summary>
+/// The in-memory databases of one server or of all members of a replica set, with the retryable-write results
+/// (mongod keeps those in config.transactions, which replicates, so a retry on a new primary finds them too).
+/// Every access holds <see cref="Gate"/>.
+/// </summary>
+internal sealed class WireDataStore
+{
+    private readonly Dictionary<string, WireCollection> _collections = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Lsid, long TxnNumber), BsonDocument> _retryableWrites = [];
+
+    public object Gate { get; } = new();
+
+    public WireCollection? Find(string database, string collection)
+    {
+        lock (Gate)
+        {
+            return _collections.GetValueOrDefault($"{database}.{collection}");
+        }
+    }
+
+    public WireCollection GetOrCreate(string database, string collection, out bool created)
+    {
+        lock (Gate)
+        {
+            created = false;
+            if (!_collections.TryGetValue($"{database}.{collection}", out var found))
+            {
+                found = new WireCollection(database, collection);
+                _collections.Add(found.Namespace, found);
+                created = true;
+            }
+            return found;
+        }
+    }
+
+    public WireCollection GetOrCreate(string database, string collection) => GetOrCreate(database, collection, out _);
+
+    public WireCollection? Drop(string database, string collection)
+    {
+        lock (Gate)
+        {
+            return _collections.Remove($"{database}.{collection}", out var dropped) ? dropped : null;
+        }
+    }
+
+    public void DropDatabase(string database)
+    {
+        lock (Gate)
+        {
+            foreach (var key in _collections.Keys.Where(k => k.StartsWith(database + ".", StringComparison.Ordinal)).ToList())
+            {
+                _collections.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>Copies of the documents of a collection, in natural order (empty when it does not exist). For test assertions.</summary>
+    public List<BsonDocument> Documents(string database, string collection)
+    {
+        lock (Gate)
+        {
+            return Find(database, collection)?.Documents.Select(d => d.DeepCloneDocument()).ToList() ?? [];
+        }
+    }
+
+    /// <summary>Inserts a copy of a document directly (no command, no faults), e.g. to seed a test.</summary>
+    public void Insert(string database, string collection, BsonDocument document)
+    {
+        lock (Gate)
+        {
+            GetOrCreate(database, collection).Insert(document.DeepCloneDocument());
+        }
+    }
+
+    /// <summary>
+    /// One pass of mongod's TTL monitor: deletes each document whose TTL-indexed date (the earliest, for an array)
+    /// plus the index's expireAfterSeconds is not after <paramref name="now"/>.
+    /// </summary>
+    /// <returns>How many documents were deleted.</returns>
+    public int RunTtlMonitor(DateTimeOffset now)
+    {
+        lock (Gate)
+        {
+            int deleted = 0;
+            foreach (var collection in _collections.Values)
+            {
+                foreach (var index in collection.Indexes.Where(i => i.ExpireAfterSeconds is not null && i.Key.Count == 1).ToList())
+                {
+                    foreach (var document in collection.Documents.ToList())
+                    {
+                        if (ExpiresAt(document, index) is { } expiry && expiry <= now)
+                        {
+                            collection.Remove(document);
+                            deleted++;
+                        }
+                    }
+                }
+            }
+            return deleted;
+        }
+    }
+
+    public bool TryGetRetryableWrite(string lsid, long txnNumber, out BsonDocument reply)
+    {
+        lock (Gate)
+        {
+            return _retryableWrites.TryGetValue((lsid, txnNumber), out reply!);
+        }
+    }
+
+    public void RememberRetryableWrite(string lsid, long txnNumber, BsonDocument reply)
+    {
+        lock (Gate)
+        {
+            _retryableWrites[(lsid, txnNumber)] = reply.DeepCloneDocument();
+        }
+    }
+
+    private static DateTimeOffset? ExpiresAt(BsonDocument document, WireIndex index)
+    {
+        var dates = DocumentPath.Values(document, index.Key[0].Name).OfType<BsonDateTime>().ToList();
+        if (dates.Count == 0)
+        {
+            return null;
+        }
+        long earliest = dates.Min(d => d.MillisecondsSinceEpoch);
+        return DateTimeOffset.FromUnixTimeMilliseconds(earliest).AddSeconds(index.ExpireAfterSeconds!.Value);
+    }
+}

@@ -1,0 +1,10 @@
+namespace MongoSessions.Tests.Support.MongoWire;
+
+internal enum WireFaultKind
+{
+    CloseBeforeExecute,
+    CloseAfterExecute,
+    Fail,
+    Delay,
+    Malformed,
+}

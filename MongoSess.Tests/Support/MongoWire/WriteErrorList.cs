@@ -1,0 +1,43 @@
+using MongoSessions.Bson;
+
+namespace MongoSessions.Tests.Support.MongoWire;
+
+/// <summary>The writeErrors of a write command reply: <c>[{ index, code, codeName, keyPattern?, keyValue?, errmsg }]</c>.</summary>
+internal sealed class WriteErrorList
+{
+    private readonly BsonArray _errors = [];
+
+    public void Add(int index, MongoCommandError error)
+    {
+        var entry = new BsonDocument()
+            .Add("index", new BsonInt32(index))
+            .Add("code", new BsonInt32(error.Code))
+            .Add("codeName", new BsonString(MongoErrorCodes.NameOf(error.Code)));
+        foreach (var element in error.Extra ?? [])
+        {
+            entry.Add(element.Name, element.Value);
+        }
+        entry.Add("errmsg", new BsonString(error.Message));
+        _errors.Add(entry);
+    }
+
+    public void AppendTo(BsonDocument reply)
+    {
+        if (_errors.Count > 0)
+        {
+            reply.Add("writeErrors", _errors);
+        }
+    }
+
+    /// <summary>The statements of a write command, checked against maxWriteBatchSize as mongod does.</summary>
+    public static BsonArray Statements(CommandContext context, string field)
+    {
+        var statements = context.Array(field)
+            ?? throw new MongoCommandError(40414, $"BSON field '{context.Name}.{field}' is missing but a required field");
+        if (statements.Count is 0 or > InsertCommand.MaxWriteBatchSize)
+        {
+            throw new MongoCommandError(16, $"Write batch sizes must be between 1 and {InsertCommand.MaxWriteBatchSize}. Got {statements.Count} operations.");
+        }
+        return statements;
+    }
+}
