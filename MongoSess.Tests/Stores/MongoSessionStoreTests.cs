@@ -1,0 +1,90 @@
+using MongoSessions.Bson;
+using MongoSessions.Tests.Support;
+using MongoSessions.Tests.Support.MongoWire;
+
+namespace MongoSessions.Tests.Stores;
+
+/// <summary>The store contract against the in-test MongoDB wire server, over real sockets.</summary>
+[TestFixture]
+public sealed class MongoSessionStoreTests : SessionStoreContract
+{
+    private MongoWireServer _server = null!;
+
+    // every update is a round trip over loopback; fewer rounds still overlap thoroughly
+    protected override int UpdatesPerWorker => 100;
+
+    protected override ISessionStore CreateStore()
+    {
+        _server = MongoWireServer.Start();
+        return MongoTestConnections.ConnectAsync(_server).GetAwaiter().GetResult();
+    }
+
+    [TearDown]
+    public async Task StopServer() => await _server.DisposeAsync();
+
+    [Test]
+    public async Task Each_operation_is_one_command_of_the_documented_kind()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        await Store.UpdateAsync(Update(id, Set("b", 2), SessionOperation.Increment("n", 1), SessionOperation.Unset("a")), default);
+        await Store.LoadAsync(id, Now, default);
+        await Store.DestroyAsync(id, default);
+        var names = _server.Statistics.Commands.Select(c => c.Count > 0 ? c[0].Name : "").Where(n => n is "insert" or "findAndModify" or "find" or "delete" or "update").ToList();
+        Assert.That(names, Is.EqualTo(new[] { "insert", "findAndModify", "find", "delete" }));
+        var update = (BsonDocument)_server.Statistics.Commands.Single(c => c[0].Name == "findAndModify")["update"]!;
+        var touched = update.Select(op => $"{op.Name}:{string.Join(",", ((BsonDocument)op.Value).Select(f => f.Name))}");
+        Assert.That(touched, Is.EquivalentTo(new[] { "$set:data.b,expiresAt", "$unset:data.a", "$inc:data.n" }), "only the touched paths, never the whole document");
+    }
+
+    [Test]
+    public async Task Connect_creates_the_TTL_index_once_and_expired_documents_go_when_the_monitor_runs()
+    {
+        List<WireIndex> Indexes() { lock (_server.Store.Gate) { return [.. _server.Store.Find("mongosess", "sessions")!.Indexes]; } }
+        var indexes = Indexes();
+        Assert.That(indexes.Any(i => i.ExpireAfterSeconds == 0), Is.True, string.Join("; ", indexes));
+        await using (var again = await MongoTestConnections.ConnectAsync(_server))
+        {
+            Assert.That(Indexes(), Has.Count.EqualTo(indexes.Count), "creating it again changes nothing");
+        }
+        var id = NewId();
+        var past = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await Store.UpdateAsync(new SessionUpdate(id, [Set("a", 1)], past.AddMinutes(-1), past, createIfMissing: true), default);
+        Assert.That(_server.RunTtlMonitor(), Is.EqualTo(1));
+        Assert.That(await Store.LoadAsync(id, past.AddMinutes(-2), default), Is.Null, "the document itself is gone");
+    }
+}
+
+/// <summary>The store contract against a real MongoDB server named by MONGOSESS_TEST_URI.</summary>
+[TestFixture]
+public sealed class RealMongoSessionStoreTests : SessionStoreContract
+{
+    private static readonly string? s_uri = Environment.GetEnvironmentVariable("MONGOSESS_TEST_URI");
+
+    protected override int UpdatesPerWorker => 100;
+
+    protected override ISessionStore CreateStore()
+    {
+        if (string.IsNullOrWhiteSpace(s_uri))
+        {
+            Assert.Ignore("Set MONGOSESS_TEST_URI (e.g. mongodb://localhost:27017) to run the store contract against a real MongoDB server.");
+        }
+        var options = new MongoSessOptions
+        {
+            ConnectionString = s_uri,
+            Database = "mongosess_tests",
+            Collection = "sessions_" + Guid.NewGuid().ToString("N")[..12],
+            SweepInterval = TimeSpan.Zero,
+        };
+        return MongoTestConnections.ConnectAsync(options).GetAwaiter().GetResult();
+    }
+
+    [TearDown]
+    public async Task DropCollection()
+    {
+        if (!string.IsNullOrWhiteSpace(s_uri))
+        {
+            await Store.ClearAsync(default);
+        }
+    }
+}
