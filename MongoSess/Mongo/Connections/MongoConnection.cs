@@ -163,6 +163,11 @@ internal sealed class MongoConnection : IAsyncDisposable
             IsBroken = true;
             throw;
         }
+        catch (InvalidDataException e)
+        {
+            IsBroken = true;
+            throw Invalid(e.Message);
+        }
         catch (Exception e) when (e is IOException or EndOfStreamException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
             IsBroken = true;

@@ -6,7 +6,7 @@ namespace MongoSessions.Mongo.Protocol;
 /// <summary>Parses the body of an OP_MSG reply (everything after the header) into its kind-0 document.</summary>
 internal static class OpMsgReply
 {
-    /// <exception cref="MongoSessConnectionException">The body is not a valid OP_MSG reply.</exception>
+    /// <exception cref="InvalidDataException">The body is not a valid OP_MSG reply; the connection names the server.</exception>
     public static BsonDocument Parse(ReadOnlySpan<byte> body)
     {
         if (body.Length < 5)
@@ -84,5 +84,5 @@ internal static class OpMsgReply
         }
     }
 
-    private static MongoSessConnectionException Invalid(string why) => new($"The server sent an invalid reply: {why}.");
+    private static InvalidDataException Invalid(string why) => new(why);
 }

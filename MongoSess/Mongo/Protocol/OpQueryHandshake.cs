@@ -38,12 +38,12 @@ internal static class OpQueryHandshake
         // responseFlags (4), cursorID (8), startingFrom (4), numberReturned (4), then the documents
         if (body.Length < 20 + 5)
         {
-            throw new MongoSessConnectionException("The server sent an invalid reply: the handshake reply is too short.");
+            throw new InvalidDataException("the handshake reply is too short");
         }
         int returned = BinaryPrimitives.ReadInt32LittleEndian(body[16..]);
         if (returned != 1)
         {
-            throw new MongoSessConnectionException($"The server sent an invalid reply: the handshake reply holds {returned} documents, not 1.");
+            throw new InvalidDataException($"the handshake reply holds {returned} documents, not 1");
         }
         var documents = body[20..];
         int length = OpMsgReply.DocumentLength(documents);
