@@ -173,6 +173,24 @@ internal sealed class HandshakeTests : WireServerTest
     }
 
     [Test]
+    public async Task An_exhaust_hello_streams_replies_that_each_answer_the_previous_one()
+    {
+        var first = await RunAsync(Doc("hello", 1), "admin");
+        int id = RawMongoClient.NextRequestId();
+        var hello = Doc("hello", 1, "topologyVersion", first["topologyVersion"], "maxAwaitTimeMS", 50, "$db", "admin");
+        await Client.SendAsync(RawMongoClient.OpMsg(id, hello, flags: 1u << 16));
+        var one = (await Client.ReadAsync())!.Value;
+        var two = (await Client.ReadAsync())!.Value;
+        Assert.Multiple(() =>
+        {
+            Assert.That(one.ResponseTo, Is.EqualTo(id));
+            Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(one.Body) & 2, Is.EqualTo(2), "moreToCome");
+            Assert.That(two.ResponseTo, Is.EqualTo(one.RequestId));
+            Assert.That(RawMongoClient.ParseOpMsgBody(two.Body)["isWritablePrimary"], Is.EqualTo(BsonBoolean.True));
+        });
+    }
+
+    [Test]
     public async Task Closing_the_server_closes_its_connections()
     {
         await Server.DisposeAsync();
