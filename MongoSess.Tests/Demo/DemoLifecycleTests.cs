@@ -127,7 +127,7 @@ public sealed class DemoLifecycleTests
     [TestCase("--port", "--port needs a value")]
     [TestCase("--port abc", "--port must be a number")]
     [TestCase("--port 70000", "--port must be a number")]
-    [TestCase("--store nosql", "--store must be 'file' or 'memory'")]
+    [TestCase("--store nosql", "--store must be 'file', 'memory' or 'mongodb'")]
     public async Task Bad_option_exits_with_code_2_and_says_why(string args, string message)
     {
         var (exitCode, output) = await DemoProcess.RunToExitAsync(args.Split(' '));

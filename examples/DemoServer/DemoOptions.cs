@@ -1,19 +1,22 @@
 namespace MongoSessions.Demo;
 
 /// <summary>The demo's command line, parsed.</summary>
-internal sealed record DemoOptions(int Port, DemoStoreKind Store, string SessionsDirectory, bool ShowHelp)
+internal sealed record DemoOptions(int Port, DemoStoreKind Store, string SessionsDirectory, bool ShowHelp, string? MongoUri = null)
 {
     public const string Usage = """
-        usage: DemoServer [--port N] [--store file|memory] [--sessions-dir DIR]
+        usage: DemoServer [--port N] [--store file|memory|mongodb] [--mongo URI] [--sessions-dir DIR]
 
-          --port N             port to listen on, on loopback only (default 8080)
-          --store file|memory  where sessions live (default file)
-          --sessions-dir DIR   folder of the file store and its kept secret (default ./sessions)
-          --help               show this help
+          --port N                     port to listen on, on loopback only (default 8080)
+          --store file|memory|mongodb  where sessions live (default file)
+          --mongo URI                  the MongoDB connection string for --store mongodb
+                                       (default: $MONGODB_URI, else mongodb://localhost:27017)
+          --sessions-dir DIR           folder of the file store and of the kept secret (default ./sessions)
+          --help                       show this help
 
         environment:
           MONGOSESS_KEYS       comma-separated cookie signing secrets, newest first; without it the
-                               file store keeps a generated secret in DIR/.secret
+                               file and MongoDB stores keep a generated secret in DIR/.secret
+          MONGODB_URI          the MongoDB connection string when --mongo is not given
         """;
 
     /// <summary>Parses <paramref name="args"/>; a bad option is a <see cref="FormatException"/> whose message says which.</summary>
@@ -50,6 +53,7 @@ internal sealed record DemoOptions(int Port, DemoStoreKind Store, string Session
                 "--port" => options with { Port = ParsePort(Value()) },
                 "--store" => options with { Store = ParseStore(Value()) },
                 "--sessions-dir" => options with { SessionsDirectory = ParseDirectory(Value()) },
+                "--mongo" => options with { MongoUri = ParseUri(Value()) },
                 "--help" or "-h" or "-?" => options with { ShowHelp = true },
                 _ => throw new FormatException($"unknown option '{args[i]}'"),
             };
@@ -66,8 +70,13 @@ internal sealed record DemoOptions(int Port, DemoStoreKind Store, string Session
     {
         "file" => DemoStoreKind.File,
         "memory" => DemoStoreKind.Memory,
-        _ => throw new FormatException($"--store must be 'file' or 'memory', not '{text}'"),
+        "mongodb" or "mongo" => DemoStoreKind.MongoDb,
+        _ => throw new FormatException($"--store must be 'file', 'memory' or 'mongodb', not '{text}'"),
     };
+
+    // the URI may hold a password, so a bad one is never echoed back
+    private static string ParseUri(string text) =>
+        string.IsNullOrWhiteSpace(text) ? throw new FormatException("--mongo needs a connection string such as mongodb://localhost:27017/app") : text;
 
     private static string ParseDirectory(string text) =>
         string.IsNullOrWhiteSpace(text) ? throw new FormatException("--sessions-dir needs a folder name") : text;

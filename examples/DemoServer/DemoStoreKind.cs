@@ -5,4 +5,5 @@ internal enum DemoStoreKind
 {
     File,
     Memory,
+    MongoDb,
 }

@@ -51,16 +51,43 @@ using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop)
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 using var loggerFactory = new ConsoleErrorLoggerFactory(LogLevel.Warning);
-(ISessionStore store, string storeName, string storeDescription) = options.Store switch
-{
-    DemoStoreKind.Memory => ((ISessionStore)new MemorySessionStore(), "memory store", "memory store"),
-    _ => (new FileSessionStore(sessionsDirectory, loggerFactory), "file store", $"file store: {sessionsDirectory}"),
-};
-await MongoSess.ConnectAsync(store, new MongoSessOptions
+var sessionOptions = new MongoSessOptions
 {
     Cookie = new SessionCookieOptions { Keys = keys },
     LoggerFactory = loggerFactory,
-});
+};
+string storeName;
+string storeDescription;
+try
+{
+    switch (options.Store)
+    {
+        case DemoStoreKind.MongoDb:
+            sessionOptions.ConnectionString = options.MongoUri ?? Environment.GetEnvironmentVariable("MONGODB_URI") ?? "mongodb://localhost:27017";
+            await MongoSess.ConnectAsync(sessionOptions, stopping.Token);
+            (storeName, storeDescription) = ("MongoDB store", "MongoDB store");
+            break;
+        case DemoStoreKind.Memory:
+            await MongoSess.ConnectAsync(new MemorySessionStore(), sessionOptions, stopping.Token);
+            (storeName, storeDescription) = ("memory store", "memory store");
+            break;
+        default:
+            await MongoSess.ConnectAsync(new FileSessionStore(sessionsDirectory, loggerFactory), sessionOptions, stopping.Token);
+            (storeName, storeDescription) = ("file store", $"file store: {sessionsDirectory}");
+            break;
+    }
+}
+catch (MongoSessException error)
+{
+    // MongoSess's messages name the problem and never contain the password
+    Console.Error.WriteLine($"error: cannot connect the session store: {error.Message}");
+    return 1;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("stopped before the session store was connected");
+    return 1;
+}
 
 // loopback only; HttpListener matches the Host header, so each name a browser may use needs its own prefix
 string url = $"http://localhost:{options.Port}/";
