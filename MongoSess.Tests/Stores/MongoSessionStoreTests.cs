@@ -38,6 +38,18 @@ public sealed class MongoSessionStoreTests : SessionStoreContract
     }
 
     [Test]
+    public async Task A_session_over_16_MiB_is_refused_before_sending_and_the_connection_stays_usable()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("small", 1)), default);
+        int opened = _server.Statistics.ConnectionsOpened;
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.UpdateAsync(Update(id, Set("huge", new byte[17 * 1024 * 1024])), default));
+        Assert.That((await Store.LoadAsync(id, Now, default))!.Data.Keys, Is.EqualTo(new[] { "small" }));
+        Assert.That(_server.Statistics.ConnectionsOpened, Is.EqualTo(opened), "no connection was dropped");
+        Assert.That(_server.Statistics.CommandCount("findAndModify"), Is.Zero, "nothing was sent");
+    }
+
+    [Test]
     public async Task Connect_creates_the_TTL_index_once_and_expired_documents_go_when_the_monitor_runs()
     {
         List<WireIndex> Indexes() { lock (_server.Store.Gate) { return [.. _server.Store.Find("mongosess", "sessions")!.Indexes]; } }

@@ -78,6 +78,14 @@ internal sealed class MongoConnection : IAsyncDisposable
     {
         _output.ResetWrittenCount();
         int requestId = OpMsgRequest.Write(_output, command, sequenceIdentifier, sequence);
+        // OP_MSG spec: a command document may exceed maxBsonObjectSize by 16 KiB of command overhead, and no message
+        // may exceed maxMessageSizeBytes; refuse before sending, since the server would drop the connection instead
+        int limit = Math.Min(_maxMessageSize, Description.MaxBsonObjectSize + 16 * 1024 + 64);
+        if (_output.WrittenCount > limit)
+        {
+            throw new MongoSessCommandException(10334, "BSONObjectTooLarge",
+                $"The command is {_output.WrittenCount} bytes, more than the {limit} bytes {EndPoint} accepts (maxBsonObjectSize {Description.MaxBsonObjectSize}).");
+        }
         var reply = await ExchangeAsync(requestId, OpCode.Msg, cancellationToken).ConfigureAwait(false);
         return CommandReply.EnsureOk(reply);
     }
