@@ -17,6 +17,7 @@ internal sealed class ConnectionPool : IAsyncDisposable
     private readonly ConcurrentStack<MongoConnection> _idle = new();
     private int _generation;
     private int _inUse;
+    private int _maintaining;
     private volatile bool _closed;
 
     // open: opens (and authenticates) a new connection for a pool generation
@@ -89,6 +90,30 @@ internal sealed class ConnectionPool : IAsyncDisposable
     {
         Interlocked.Increment(ref _generation);
         CloseIdle(all: true);
+    }
+
+    /// <summary>Starts <see cref="MaintainAsync"/> in the background unless it is already running; its failures are left to the next operation to report.</summary>
+    public void MaintainInBackground()
+    {
+        if (_closed || Interlocked.Exchange(ref _maintaining, 1) == 1)
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await MaintainAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is MongoSessException or ObjectDisposedException)
+            {
+                // the server is unreachable or refuses us: the next checkout will say so to the caller
+            }
+            finally
+            {
+                Volatile.Write(ref _maintaining, 0);
+            }
+        });
     }
 
     /// <summary>Closes idle connections past their idle time and opens connections up to the minimum size.</summary>

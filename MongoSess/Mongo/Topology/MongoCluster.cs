@@ -105,10 +105,18 @@ internal sealed class MongoCluster : IAsyncDisposable
             {
                 return;
             }
-            if (description.Type == ServerType.Unknown && _servers.TryGetValue(description.EndPoint, out var entry))
+            if (_servers.TryGetValue(description.EndPoint, out var entry))
             {
-                // SDAM: a failed heartbeat clears the server's pool
-                entry.Pool.Clear();
+                if (description.Type == ServerType.Unknown)
+                {
+                    // SDAM: a failed heartbeat clears the server's pool
+                    entry.Pool.Clear();
+                }
+                else if (description.IsDataBearing)
+                {
+                    // CMAP: the pool keeps minPoolSize connections and drops idle ones between operations
+                    entry.Pool.MaintainInBackground();
+                }
             }
             Update(description);
         }
