@@ -508,12 +508,30 @@ public sealed class MongoSess
         }
         _response.AppendHeader("Set-Cookie", header);
         _setCookieHeader = header;
+        // a response that carries a session cookie must not be stored by shared caches and served to someone else
+        if (_response.Headers["Cache-Control"] is null)
+        {
+            _response.AddHeader("Cache-Control", "no-store");
+        }
     }
 
     private bool IsSecure() => _cookie.Secure switch
     {
         CookieSecurePolicy.Always => true,
         CookieSecurePolicy.Never => false,
-        _ => _request.IsSecureConnection,
+        // a prefixed name is only kept by the browser when Secure, whatever the request looked like
+        _ => _cookie.RequiresSecure || _request.IsSecureConnection || (_cookie.TrustProxy && ForwardedProtoIsHttps()),
     };
+
+    // the first X-Forwarded-Proto value is the one the client-facing proxy set
+    private bool ForwardedProtoIsHttps()
+    {
+        var proto = _request.Headers["X-Forwarded-Proto"];
+        if (proto is null)
+        {
+            return false;
+        }
+        int comma = proto.IndexOf(',');
+        return (comma < 0 ? proto : proto[..comma]).Trim().Equals("https", StringComparison.OrdinalIgnoreCase);
+    }
 }

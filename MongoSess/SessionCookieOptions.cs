@@ -34,8 +34,17 @@ public sealed class SessionCookieOptions
     /// <summary>The <c>SameSite</c> attribute. Default <see cref="SameSiteMode.Lax"/>.</summary>
     public SameSiteMode SameSite { get; set; } = SameSiteMode.Lax;
 
-    /// <summary>When the cookie carries <c>Secure</c>. Default <see cref="CookieSecurePolicy.Auto"/>: on HTTPS requests.</summary>
+    /// <summary>
+    /// When the cookie carries <c>Secure</c>. Default <see cref="CookieSecurePolicy.Auto"/>: on HTTPS requests, and on
+    /// requests a trusted proxy marks <c>X-Forwarded-Proto: https</c> (see <see cref="TrustProxy"/>).
+    /// </summary>
     public CookieSecurePolicy Secure { get; set; } = CookieSecurePolicy.Auto;
+
+    /// <summary>
+    /// Whether to believe <c>X-Forwarded-Proto</c> when deciding <see cref="CookieSecurePolicy.Auto"/>. Turn it on only
+    /// behind a proxy that sets (and overwrites) that header: otherwise any client could claim HTTPS. Default false.
+    /// </summary>
+    public bool TrustProxy { get; set; }
 
     internal SessionCookieOptions Validated(Keyring? fallbackKeys)
     {
@@ -51,8 +60,12 @@ public sealed class SessionCookieOptions
             HttpOnly = HttpOnly,
             SameSite = SameSite,
             Secure = Secure,
+            TrustProxy = TrustProxy,
         };
     }
+
+    /// <summary>True for the <c>__Host-</c> and <c>__Secure-</c> name prefixes, which browsers only accept with <c>Secure</c>.</summary>
+    internal bool RequiresSecure => Name.StartsWith("__Host-", StringComparison.Ordinal) || Name.StartsWith("__Secure-", StringComparison.Ordinal);
 
     /// <summary>Checks every attribute; the keys are checked where they are resolved.</summary>
     internal void CheckAttributes()
@@ -76,6 +89,16 @@ public sealed class SessionCookieOptions
         if (!Enum.IsDefined(SameSite) || !Enum.IsDefined(Secure))
         {
             throw new ArgumentException("SessionCookieOptions.SameSite and Secure must be defined enum values.");
+        }
+        // RFC 6265bis cookie prefixes: browsers drop a __Host- cookie unless it is Secure, has Path=/ and no Domain,
+        // and a __Secure- cookie unless it is Secure
+        if (RequiresSecure && Secure == CookieSecurePolicy.Never)
+        {
+            throw new ArgumentException($"A cookie named '{Name}' must be Secure; set SessionCookieOptions.Secure to Always or Auto, or choose another name.");
+        }
+        if (Name.StartsWith("__Host-", StringComparison.Ordinal) && (Path != "/" || Domain is not null))
+        {
+            throw new ArgumentException($"A cookie named '{Name}' must have Path=/ and no Domain; remove them or choose a name without the __Host- prefix.");
         }
     }
 
