@@ -122,6 +122,48 @@ public abstract class SessionStoreContract
     }
 
     [Test]
+    public async Task Push_appends_creating_the_array_and_refuses_a_non_array()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("name", "ann")), default);
+        await Store.UpdateAsync(Update(id, SessionOperation.Push("cart", new BsonString("apple"))), default);
+        await Store.UpdateAsync(Update(id, SessionOperation.Push("cart", new BsonInt32(2))), default);
+        Assert.That((await Store.LoadAsync(id, Now, default))!.Data.Find("cart"), Is.EqualTo(new BsonArray().Add(new BsonString("apple")).Add(new BsonInt32(2))));
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.UpdateAsync(Update(id, SessionOperation.Push("name", new BsonInt32(1))), default));
+        Assert.That((await Store.LoadAsync(id, Now, default))!.Data.Find("name"), Is.EqualTo(new BsonString("ann")));
+    }
+
+    [Test]
+    public async Task Pull_removes_and_reports_the_old_value_deciding_by_existence()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("zero", 0), Set("no", false), Set("nothing", null), Set("user.name", "ann")), default);
+        var result = await Store.UpdateAsync(Update(id, SessionOperation.Pull("zero"), SessionOperation.Pull("no"), SessionOperation.Pull("nothing"), SessionOperation.Pull("user.name"), SessionOperation.Pull("missing")), default);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result!.Values.Find("zero"), Is.EqualTo(new BsonInt32(0)));
+            Assert.That(result.Values.Find("no"), Is.EqualTo(BsonBoolean.False));
+            Assert.That(result.Values.Find("nothing"), Is.EqualTo(BsonNull.Value));
+            Assert.That(result.Values.Find("user.name"), Is.EqualTo(new BsonString("ann")));
+            Assert.That(result.Values.Contains("missing"), Is.False);
+        });
+        var record = await Store.LoadAsync(id, Now, default);
+        Assert.That(record!.Data.Keys, Is.EqualTo(new[] { "user" }));
+        Assert.That(record.Data.Contains("user.name"), Is.False);
+    }
+
+    [Test]
+    public async Task Clear_removes_all_data_and_keeps_the_session()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1), Set("b", 2)), default);
+        Assert.That(await Store.UpdateAsync(Update(id, SessionOperation.Clear()), default), Is.Not.Null);
+        var record = await Store.LoadAsync(id, Now, default);
+        Assert.That(record!.Data.Count, Is.Zero);
+        Assert.That(record.ExpiresAt, Is.EqualTo(Later.AddMinutes(1)));
+    }
+
+    [Test]
     public async Task Increment_of_a_non_number_fails_and_changes_nothing()
     {
         var id = NewId();

@@ -50,6 +50,29 @@ internal static class BsonPathEditor
         }
     }
 
+    /// <summary>Appends to the array at the path, creating it when missing (MongoDB $push).</summary>
+    public static void Push(BsonDocument document, string path, BsonValue value)
+    {
+        var (parent, last) = Walk(document, path, create: true)!.Value;
+        var current = parent switch
+        {
+            BsonDocument d => d[last],
+            BsonArray a when TryIndex(last, out int index) && index < a.Count => a[index],
+            _ => null,
+        };
+        switch (current)
+        {
+            case null:
+                Assign(parent, last, new BsonArray().Add(value), path);
+                break;
+            case BsonArray array:
+                array.Add(value);
+                break;
+            default:
+                throw new InvalidOperationException($"Cannot push to session key '{path}': it holds a {current.Type}, not an array.");
+        }
+    }
+
     /// <returns>The new value.</returns>
     public static BsonValue Increment(BsonDocument document, string path, long amount)
     {

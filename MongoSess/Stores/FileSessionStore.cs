@@ -66,13 +66,14 @@ public sealed class FileSessionStore : ISessionStore
         try
         {
             var record = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            SessionWriteResult result;
             if (record is not null && !record.IsExpired(update.Now) && record.Id == update.Id)
             {
-                record.Apply(update);
+                result = record.Apply(update);
             }
             else if (update.CreateIfMissing)
             {
-                record = SessionRecord.CreateFrom(update);
+                record = SessionRecord.CreateFrom(update, out result);
             }
             else
             {
@@ -85,7 +86,7 @@ public sealed class FileSessionStore : ISessionStore
                 throw new InvalidOperationException("The session would exceed 16 MiB, the most a session can hold (as a MongoDB document); the update was not applied.");
             }
             await WriteAsync(path, bytes, cancellationToken).ConfigureAwait(false);
-            return SessionWriteResult.From(record);
+            return result;
         }
         finally
         {

@@ -45,35 +45,28 @@ public sealed class MemorySessionStore : ISessionStore
                     }
                     if (!record.IsExpired(update.Now))
                     {
-                        record.Apply(update);
-                        return Result(record);
+                        return ValueTask.FromResult<SessionWriteResult?>(record.Apply(update));
                     }
                     if (!update.CreateIfMissing)
                     {
                         return ValueTask.FromResult<SessionWriteResult?>(null);
                     }
-                    var replacement = SessionRecord.CreateFrom(update);
+                    var replacement = SessionRecord.CreateFrom(update, out var replaced);
                     _sessions[update.Id] = replacement;
-                    return Result(replacement);
+                    return ValueTask.FromResult<SessionWriteResult?>(replaced);
                 }
             }
             if (!update.CreateIfMissing)
             {
                 return ValueTask.FromResult<SessionWriteResult?>(null);
             }
-            var created = SessionRecord.CreateFrom(update);
+            var created = SessionRecord.CreateFrom(update, out var result);
             if (_sessions.TryAdd(update.Id, created))
             {
-                lock (created)
-                {
-                    return Result(created);
-                }
+                return ValueTask.FromResult<SessionWriteResult?>(result);
             }
         }
     }
-
-    // callers hold the record's lock
-    private static ValueTask<SessionWriteResult?> Result(SessionRecord record) => ValueTask.FromResult<SessionWriteResult?>(SessionWriteResult.From(record.Clone()));
 
     /// <inheritdoc />
     public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult(_sessions.TryRemove(id, out _));

@@ -84,7 +84,14 @@ internal sealed class MongoSessionStore : ISessionStore
         var set = new BsonDocument();
         var unset = new BsonDocument();
         var increment = new BsonDocument();
+        var push = new BsonDocument();
         var fields = new BsonDocument().Add("_id", new BsonInt32(0)).Add("browserSession", new BsonInt32(1));
+        bool pulls = update.Operations.Any(o => o.Kind == SessionOperationKind.Pull);
+        if (pulls && update.Operations.Any(o => o.Kind == SessionOperationKind.Increment))
+        {
+            // one findAndModify returns either the document before the update (pulls) or after it (increments)
+            throw new ArgumentException("One session update cannot both pull and increment.", nameof(update));
+        }
         foreach (var operation in update.Operations)
         {
             var path = "data." + operation.Path;
@@ -100,6 +107,16 @@ internal sealed class MongoSessionStore : ISessionStore
                     increment.Set(path, operation.BsonValue!);
                     fields.Set(path, new BsonInt32(1));
                     break;
+                case SessionOperationKind.Push:
+                    push.Set(path, operation.BsonValue!);
+                    break;
+                case SessionOperationKind.Pull:
+                    unset.Set(path, new BsonString(""));
+                    fields.Set(path, new BsonInt32(1));
+                    break;
+                case SessionOperationKind.Clear:
+                    set.Set("data", new BsonDocument());
+                    break;
             }
         }
         if (update.ExpiresAt is { } expiresAt)
@@ -114,6 +131,7 @@ internal sealed class MongoSessionStore : ISessionStore
         AddIfAny(changes, "$set", set);
         AddIfAny(changes, "$unset", unset);
         AddIfAny(changes, "$inc", increment);
+        AddIfAny(changes, "$push", push);
         if (changes.Count == 0)
         {
             // nothing to change: only report whether the session is alive
@@ -124,7 +142,7 @@ internal sealed class MongoSessionStore : ISessionStore
             .Add("findAndModify", new BsonString(_collection))
             .Add("query", LiveFilter(update.Id, update.Now))
             .Add("update", changes)
-            .Add("new", BsonBoolean.True)
+            .Add("new", BsonBoolean.Of(!pulls))
             .Add("fields", fields);
         var reply = await _client.WriteAsync(_database, command, cancellationToken).ConfigureAwait(false);
         if (reply["value"] is not BsonDocument value)
@@ -132,12 +150,14 @@ internal sealed class MongoSessionStore : ISessionStore
             return null;
         }
         var data = value["data"] as BsonDocument ?? new BsonDocument();
-        return new SessionWriteResult(new SessionData(data), value["browserSession"] is BsonBoolean { Value: true });
+        // before the update when pulling: the flag is the old one, unless this very update sets it
+        bool cookieFlag = update.BrowserSessionCookie ?? value["browserSession"] is BsonBoolean { Value: true };
+        return new SessionWriteResult(new SessionData(data), cookieFlag);
     }
 
     private async Task<SessionWriteResult> InsertAsync(SessionUpdate update, CancellationToken cancellationToken)
     {
-        var record = SessionRecord.CreateFrom(update);
+        var record = SessionRecord.CreateFrom(update, out var result);
         var command = new BsonDocument()
             .Add("insert", new BsonString(_collection))
             .Add("documents", new BsonArray().Add(record.ToDocument()));
@@ -152,7 +172,7 @@ internal sealed class MongoSessionStore : ISessionStore
             await _client.WriteAsync(_database, removeExpired, cancellationToken).ConfigureAwait(false);
             await _client.WriteAsync(_database, command, cancellationToken).ConfigureAwait(false);
         }
-        return SessionWriteResult.From(record);
+        return result;
     }
 
     public async ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken)

@@ -41,15 +41,20 @@ public sealed class SessionData
 
     /// <summary>
     /// Applies the operations in order, all or none: when one cannot be applied (a path through a value that is
-    /// not a document, an increment of a non-number) an <see cref="InvalidOperationException"/> is thrown and this
-    /// data is left unchanged.
+    /// not a document, an increment of a non-number, a push to a non-array) an <see cref="InvalidOperationException"/>
+    /// is thrown and this data is left unchanged.
     /// </summary>
-    public void Apply(IReadOnlyList<SessionOperation> operations)
+    /// <returns>
+    /// What the operations report: the new value of each incremented path and the old value of each pulled path
+    /// (absent when the pulled path did not exist), as <see cref="SessionWriteResult.Values"/> holds them.
+    /// </returns>
+    public SessionData Apply(IReadOnlyList<SessionOperation> operations)
     {
         ArgumentNullException.ThrowIfNull(operations);
+        var results = new BsonDocument();
         if (operations.Count == 0)
         {
-            return;
+            return new SessionData(results);
         }
         var draft = Document.DeepCloneDocument();
         foreach (var operation in operations)
@@ -63,7 +68,21 @@ public sealed class SessionData
                     BsonPathEditor.Unset(draft, operation.Path);
                     break;
                 case SessionOperationKind.Increment:
-                    BsonPathEditor.Increment(draft, operation.Path, ((BsonInt64)operation.BsonValue!).Value);
+                    var sum = BsonPathEditor.Increment(draft, operation.Path, ((BsonInt64)operation.BsonValue!).Value);
+                    BsonPathEditor.Set(results, operation.Path, sum.DeepClone());
+                    break;
+                case SessionOperationKind.Push:
+                    BsonPathEditor.Push(draft, operation.Path, operation.BsonValue!);
+                    break;
+                case SessionOperationKind.Pull:
+                    if (BsonPathEditor.Find(draft, operation.Path) is { } old)
+                    {
+                        BsonPathEditor.Set(results, operation.Path, old.DeepClone());
+                    }
+                    BsonPathEditor.Unset(draft, operation.Path);
+                    break;
+                case SessionOperationKind.Clear:
+                    draft.Clear();
                     break;
             }
         }
@@ -72,6 +91,7 @@ public sealed class SessionData
         {
             Document.Add(element.Name, element.Value);
         }
+        return new SessionData(results);
     }
 
     /// <summary>The data as plain CLR values (see <see cref="MongoSess.GetAsync(CancellationToken)"/>).</summary>

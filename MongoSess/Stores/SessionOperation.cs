@@ -18,7 +18,7 @@ public readonly struct SessionOperation
     /// <summary>The dotted path inside the session data, for example <c>user.name</c>.</summary>
     public string Path { get; }
 
-    /// <summary>The value to set, the amount to add (a long), or null for <see cref="SessionOperationKind.Unset"/>.</summary>
+    /// <summary>The value to set or push, the amount to add (a long), or null for the other kinds.</summary>
     public object? Value => BsonValue is null ? null : BsonToClrMapper.ToNatural(BsonValue);
 
     internal BsonValue? BsonValue { get; }
@@ -28,6 +28,12 @@ public readonly struct SessionOperation
     internal static SessionOperation Unset(string path) => new(SessionOperationKind.Unset, path, null);
 
     internal static SessionOperation Increment(string path, long amount) => new(SessionOperationKind.Increment, path, new BsonInt64(amount));
+
+    internal static SessionOperation Push(string path, BsonValue value) => new(SessionOperationKind.Push, path, value);
+
+    internal static SessionOperation Pull(string path) => new(SessionOperationKind.Pull, path, null);
+
+    internal static SessionOperation Clear() => new(SessionOperationKind.Clear, "", null);
 
     /// <summary>Describes the operation without its value (values may be private).</summary>
     public override string ToString() => $"{Kind} {Path}";

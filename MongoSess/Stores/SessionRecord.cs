@@ -47,10 +47,11 @@ public sealed class SessionRecord
     /// Applies an update as <see cref="ISessionStore.UpdateAsync"/> describes, all or none; for stores that
     /// keep records in memory or as bytes.
     /// </summary>
-    public void Apply(SessionUpdate update)
+    /// <returns>The result <see cref="ISessionStore.UpdateAsync"/> returns for it.</returns>
+    public SessionWriteResult Apply(SessionUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        Data.Apply(update.Operations);
+        var results = Data.Apply(update.Operations);
         if (update.ExpiresAt is { } expiresAt)
         {
             ExpiresAt = expiresAt;
@@ -59,15 +60,19 @@ public sealed class SessionRecord
         {
             BrowserSessionCookie = browserSession;
         }
+        return new SessionWriteResult(results, BrowserSessionCookie);
     }
 
     /// <summary>Creates the record a <see cref="SessionUpdate"/> with <see cref="SessionUpdate.CreateIfMissing"/> makes.</summary>
-    public static SessionRecord CreateFrom(SessionUpdate update)
+    public static SessionRecord CreateFrom(SessionUpdate update) => CreateFrom(update, out _);
+
+    /// <summary>Creates the record a <see cref="SessionUpdate"/> with <see cref="SessionUpdate.CreateIfMissing"/> makes, and the result to report.</summary>
+    public static SessionRecord CreateFrom(SessionUpdate update, out SessionWriteResult result)
     {
         ArgumentNullException.ThrowIfNull(update);
         var expiresAt = update.ExpiresAt ?? throw new ArgumentException("A session can only be created with an expiry.", nameof(update));
-        var record = new SessionRecord(update.Id, new SessionData(), Truncate(update.Now), expiresAt);
-        record.Apply(update);
+        var record = new SessionRecord(update.Id, new SessionData(), Truncate(update.CreatedAt ?? update.Now), expiresAt);
+        result = record.Apply(update);
         return record;
     }
 
