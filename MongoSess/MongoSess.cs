@@ -1,6 +1,5 @@
 using System.Collections.ObjectModel;
 using System.Net;
-using Microsoft.Extensions.Logging;
 using MongoSessions.Bson;
 using MongoSessions.Cookies;
 using MongoSessions.Internal;
@@ -8,9 +7,10 @@ using MongoSessions.Internal;
 namespace MongoSessions;
 
 /// <summary>
-/// The session of one HTTP request. Connect once at startup with <see cref="ConnectAsync(ISessionStore, MongoSessOptions?, CancellationToken)"/>,
-/// then create one <see cref="MongoSess"/> per request: the constructor does no I/O, the first read loads the
-/// session once, and every write is one atomic store operation on the keys it names.
+/// The session of one HTTP request. Connect once at startup with <see cref="ConnectAsync(MongoSessOptions, CancellationToken)"/>
+/// (MongoDB) or <see cref="ConnectAsync(ISessionStore, MongoSessOptions?, CancellationToken)"/>, then create one
+/// <see cref="MongoSess"/> per request: the constructor does no I/O, the first read loads the session once, and every
+/// write is one atomic store operation on the keys it names.
 /// </summary>
 /// <remarks>
 /// A session is created by its first write; a request that only reads, or never touches the session, creates
@@ -18,22 +18,9 @@ namespace MongoSessions;
 /// </remarks>
 public sealed class MongoSess
 {
-    private static readonly SemaphoreSlim s_lifecycle = new(1, 1);
     private static readonly IReadOnlyDictionary<string, object?> s_empty = ReadOnlyDictionary<string, object?>.Empty;
-    private static volatile SessionManager? s_manager;
 
-    private readonly SessionManager _manager;
-    private readonly HttpListenerRequest _request;
-    private readonly HttpListenerResponse _response;
-    private readonly SessionCookieOptions _cookie;
-    private SemaphoreSlim? _gate;
-    private bool _cookieRead;
-    private bool _requestHadCookie;
-    private bool _resign;
-    private bool _loaded;
-    private string? _id;
-    private SessionRecord? _record;
-    private string? _setCookieHeader;
+    private readonly RequestSession _session;
 
     /// <summary>Creates the session of one request. Does no I/O: nothing is read until the first Get or write.</summary>
     /// <param name="request">The request, whose <c>Cookie</c> header may carry the session id.</param>
@@ -44,11 +31,9 @@ public sealed class MongoSess
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
-        _manager = s_manager ?? throw new InvalidOperationException(
-            "MongoSess is not connected: call await MongoSess.ConnectAsync(...) once at startup, before handling requests.");
-        _request = request;
-        _response = response;
-        _cookie = cookie is null ? _manager.Cookie : cookie.Validated(_manager.Cookie.Keys);
+        var manager = SessionManager.Required;
+        var options = cookie is null ? manager.Cookie : cookie.Validated(manager.Cookie.Keys);
+        _session = new RequestSession(manager, new RequestCookies(request, response, options, manager.Logger));
     }
 
     /// <summary>Creates the session of one request (see <see cref="MongoSess(HttpListenerRequest, HttpListenerResponse, SessionCookieOptions?)"/>).</summary>
@@ -57,26 +42,17 @@ public sealed class MongoSess
     {
     }
 
-    /// <summary>True between a successful <see cref="ConnectAsync(ISessionStore, MongoSessOptions?, CancellationToken)"/> and <see cref="CloseAsync"/>.</summary>
-    public static bool IsConnected => s_manager is not null;
+    /// <summary>True between a successful connect and <see cref="CloseAsync"/>.</summary>
+    public static bool IsConnected => SessionManager.Current is not null;
 
     /// <summary>
     /// The session id: the one the request's signed cookie carried, or the one this request created; null when there
     /// is no session. Before the first read or write it is not yet known whether the store still has that session.
     /// </summary>
-    public string? Id
-    {
-        get
-        {
-            ReadCookie();
-            return _id;
-        }
-    }
+    public string? Id => _session.Id;
 
     /// <summary>True when this request created the session.</summary>
-    public bool IsNew { get; private set; }
-
-    internal static SessionManager? Manager => s_manager;
+    public bool IsNew => _session.IsNew;
 
     /// <summary>Connects MongoSess to a session store; call once at startup.</summary>
     /// <param name="store">Where sessions live: <see cref="MemorySessionStore"/>, <see cref="FileSessionStore"/>, or your own <see cref="ISessionStore"/>. Closing MongoSess disposes it.</param>
@@ -84,24 +60,10 @@ public sealed class MongoSess
     /// <param name="cancellationToken">Cancels the connect.</param>
     /// <exception cref="InvalidOperationException">MongoSess is already connected; call <see cref="CloseAsync"/> first.</exception>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
-    public static async Task ConnectAsync(ISessionStore store, MongoSessOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task ConnectAsync(ISessionStore store, MongoSessOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var manager = SessionManager.Create(store, options ?? new MongoSessOptions());
-        await s_lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (s_manager is not null)
-            {
-                await manager.DisposeAsync().ConfigureAwait(false);
-                throw new InvalidOperationException("MongoSess is already connected; call await MongoSess.CloseAsync() before connecting again.");
-            }
-            s_manager = manager;
-        }
-        finally
-        {
-            s_lifecycle.Release();
-        }
+        return SessionManager.ConnectAsync(store, options ?? new MongoSessOptions(), cancellationToken);
     }
 
     /// <summary>
@@ -113,50 +75,66 @@ public sealed class MongoSess
     /// <exception cref="MongoSessConnectionException">No primary could be reached within the server selection timeout.</exception>
     /// <exception cref="MongoSessAuthenticationException">The server refused the credentials.</exception>
     /// <exception cref="InvalidOperationException">MongoSess is already connected.</exception>
-    public static async Task ConnectAsync(MongoSessOptions options, CancellationToken cancellationToken = default)
+    public static Task ConnectAsync(MongoSessOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        SessionManager.Validate(options);
-        if (IsConnected)
-        {
-            throw new InvalidOperationException("MongoSess is already connected; call await MongoSess.CloseAsync() before connecting again.");
-        }
-        var store = await MongoStoreBuilder.ConnectAsync(options, options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await ConnectAsync(store, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return SessionManager.ConnectMongoAsync(options, cancellationToken);
     }
 
     /// <summary>
     /// Stops the expiry sweep (waiting for a running one) and disposes the store. Calling it when not connected does
     /// nothing. Requests still running may fail; close after the listener has stopped.
     /// </summary>
-    public static async Task CloseAsync(CancellationToken cancellationToken = default)
-    {
-        await s_lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var manager = s_manager;
-            s_manager = null;
-            if (manager is not null)
-            {
-                await manager.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            s_lifecycle.Release();
-        }
-    }
+    public static Task CloseAsync(CancellationToken cancellationToken = default) => SessionManager.CloseAsync(cancellationToken);
 
     /// <summary>The same as <see cref="CloseAsync"/>, under the original MongoSess's name.</summary>
     public static Task DisconnectAsync(CancellationToken cancellationToken = default) => CloseAsync(cancellationToken);
+
+    /// <summary>Streams every live session (id, data, creation and expiry), without loading them all at once.</summary>
+    public static IAsyncEnumerable<SessionRecord> AllAsync(CancellationToken cancellationToken = default)
+    {
+        var manager = SessionManager.Required;
+        return manager.Store.ListAsync(manager.Now(), cancellationToken);
+    }
+
+    /// <summary>Counts the live sessions.</summary>
+    public static Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        var manager = SessionManager.Required;
+        return manager.Store.CountAsync(manager.Now(), cancellationToken).AsTask();
+    }
+
+    /// <summary>Deletes every session (the store's indexes stay).</summary>
+    public static Task ClearAsync(CancellationToken cancellationToken = default) => SessionManager.Required.Store.ClearAsync(cancellationToken).AsTask();
+
+    /// <summary>Deletes one session by id, for example from an admin page; a missing id is not an error.</summary>
+    /// <returns>True when a session was deleted.</returns>
+    public static Task<bool> DestroyAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return SessionManager.Required.Store.DestroyAsync(id, cancellationToken).AsTask();
+    }
+
+    /// <summary>Deletes the expired sessions now (the sweep does this on its own schedule).</summary>
+    /// <returns>How many were deleted.</returns>
+    public static Task<long> CleanupAsync(CancellationToken cancellationToken = default)
+    {
+        var manager = SessionManager.Required;
+        return manager.Store.RemoveExpiredAsync(manager.Now(), cancellationToken).AsTask();
+    }
+
+    /// <summary>
+    /// Ends every live session whose value at <paramref name="key"/> equals <paramref name="value"/> (as MongoDB compares:
+    /// numbers of any type by value), for example to log a user out everywhere: <c>DestroyWhereAsync("user.id", 42)</c>.
+    /// </summary>
+    /// <returns>How many sessions were ended.</returns>
+    public static Task<long> DestroyWhereAsync(string key, object? value, CancellationToken cancellationToken = default)
+    {
+        SessionKey.Validate(key);
+        var manager = SessionManager.Required;
+        var match = new SessionMatch(key, ClrToBsonMapper.Map(value, key));
+        return manager.Store.DestroyWhereAsync(match, manager.Now(), cancellationToken).AsTask();
+    }
 
     /// <summary>Sets one value; creates the session when there is none.</summary>
     /// <param name="key">A key, or a dotted path into nested values such as <c>user.name</c>.</param>
@@ -167,7 +145,7 @@ public sealed class MongoSess
     public Task SetAsync(string key, object? value, CancellationToken cancellationToken = default)
     {
         SessionKey.Validate(key);
-        return WriteAsync([SessionOperation.Set(key, ClrToBsonMapper.Map(value, key))], create: true, cancellationToken);
+        return _session.WriteAsync([SessionOperation.Set(key, ClrToBsonMapper.Map(value, key))], create: true, cancellationToken);
     }
 
     /// <summary>Sets several values in one atomic store operation; creates the session when there is none.</summary>
@@ -184,7 +162,7 @@ public sealed class MongoSess
             operations.Add(SessionOperation.Set(key, ClrToBsonMapper.Map(value, key)));
         }
         SessionKey.EnsureDisjoint(keys, nameof(values));
-        return operations.Count == 0 ? Task.CompletedTask : WriteAsync(operations, create: true, cancellationToken);
+        return operations.Count == 0 ? Task.CompletedTask : _session.WriteAsync(operations, create: true, cancellationToken);
     }
 
     /// <summary>Sets each property of an object as a key, in one atomic store operation: <c>SetAsync(new { user = "ann", admin = false })</c>.</summary>
@@ -209,7 +187,7 @@ public sealed class MongoSess
             SessionKey.Validate(element.Name, nameof(values));
             operations.Add(SessionOperation.Set(element.Name, element.Value));
         }
-        return operations.Count == 0 ? Task.CompletedTask : WriteAsync(operations, create: true, cancellationToken);
+        return operations.Count == 0 ? Task.CompletedTask : _session.WriteAsync(operations, create: true, cancellationToken);
     }
 
     /// <summary>Reads one value, converted to <typeparamref name="T"/>; default when the key or the session is absent.</summary>
@@ -217,8 +195,20 @@ public sealed class MongoSess
     public async Task<T?> GetAsync<T>(string key, CancellationToken cancellationToken = default)
     {
         SessionKey.Validate(key);
-        var record = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        var record = await _session.LoadAsync(cancellationToken).ConfigureAwait(false);
         return BsonToClrMapper.ConvertTo<T>(record?.Data.Find(key), key);
+    }
+
+    /// <summary>
+    /// Reads one value, or <paramref name="defaultValue"/> when the key does not exist. A key that exists with a null,
+    /// false or zero value returns that value, not the default.
+    /// </summary>
+    /// <exception cref="InvalidCastException">The stored value cannot be read as <typeparamref name="T"/>.</exception>
+    public async Task<T?> GetAsync<T>(string key, T defaultValue, CancellationToken cancellationToken = default)
+    {
+        SessionKey.Validate(key);
+        var record = await _session.LoadAsync(cancellationToken).ConfigureAwait(false);
+        return record?.Data.Find(key) is { } value ? BsonToClrMapper.ConvertTo<T>(value, key) : defaultValue;
     }
 
     /// <summary>
@@ -227,9 +217,41 @@ public sealed class MongoSess
     /// </summary>
     public async Task<IReadOnlyDictionary<string, object?>> GetAsync(CancellationToken cancellationToken = default)
     {
-        var record = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        var record = await _session.LoadAsync(cancellationToken).ConfigureAwait(false);
         return record?.Data.ToDictionary() ?? s_empty;
     }
+
+    /// <summary>True when the key exists, whatever its value (null, false and 0 included).</summary>
+    public async Task<bool> HasAsync(string key, CancellationToken cancellationToken = default)
+    {
+        SessionKey.Validate(key);
+        var record = await _session.LoadAsync(cancellationToken).ConfigureAwait(false);
+        return record?.Data.Contains(key) == true;
+    }
+
+    /// <summary>
+    /// Reads a value and removes it in one atomic store operation, so two requests never both get it; returns
+    /// <paramref name="defaultValue"/> when the key does not exist (a stored null, false or 0 is returned as such).
+    /// </summary>
+    /// <exception cref="InvalidCastException">The stored value cannot be read as <typeparamref name="T"/> (it is removed all the same).</exception>
+    public async Task<T?> PullAsync<T>(string key, T? defaultValue = default, CancellationToken cancellationToken = default)
+    {
+        SessionKey.Validate(key);
+        var result = await _session.WriteAsync([SessionOperation.Pull(key)], create: false, cancellationToken).ConfigureAwait(false);
+        return result?.Values.Find(key) is { } value ? BsonToClrMapper.ConvertTo<T>(value, key) : defaultValue;
+    }
+
+    /// <summary>Appends a value to the array at <paramref name="key"/>, creating the array (and the session) when missing.</summary>
+    /// <exception cref="InvalidOperationException">The key holds something other than an array; nothing changes.</exception>
+    public Task PushAsync(string key, object? value, CancellationToken cancellationToken = default)
+    {
+        SessionKey.Validate(key);
+        return _session.WriteAsync([SessionOperation.Push(key, ClrToBsonMapper.Map(value, key))], create: true, cancellationToken);
+    }
+
+    /// <summary>Removes every value but keeps the session (its id, cookie and expiry). Never creates a session.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) =>
+        _session.WriteAsync([SessionOperation.Clear()], create: false, cancellationToken);
 
     /// <summary>Removes keys in one atomic store operation. Never creates a session.</summary>
     public Task DelAsync(params string[] keys) => DelAsync(keys, CancellationToken.None);
@@ -244,7 +266,7 @@ public sealed class MongoSess
             SessionKey.Validate(key, nameof(keys));
             operations.Add(SessionOperation.Unset(key));
         }
-        return operations.Count == 0 ? Task.CompletedTask : WriteAsync(operations, create: false, cancellationToken);
+        return operations.Count == 0 ? Task.CompletedTask : _session.WriteAsync(operations, create: false, cancellationToken);
     }
 
     /// <summary>
@@ -255,7 +277,7 @@ public sealed class MongoSess
     public async Task<long> IncrementAsync(string key, long by = 1, CancellationToken cancellationToken = default)
     {
         SessionKey.Validate(key);
-        var result = await WriteAsync([SessionOperation.Increment(key, by)], create: true, cancellationToken).ConfigureAwait(false);
+        var result = await _session.WriteAsync([SessionOperation.Increment(key, by)], create: true, cancellationToken).ConfigureAwait(false);
         return result!.Values.Find(key) switch
         {
             BsonInt64 l => l.Value,
@@ -266,272 +288,21 @@ public sealed class MongoSess
     }
 
     /// <summary>Deletes the session from the store and tells the browser to drop the cookie. Without a session it only clears a cookie the request carried.</summary>
-    public async Task EndAsync(CancellationToken cancellationToken = default)
-    {
-        var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ReadCookie();
-            if (_id is not null)
-            {
-                await _manager.Store.DestroyAsync(_id, cancellationToken).ConfigureAwait(false);
-            }
-            bool browserHasCookie = _id is not null || _requestHadCookie || _setCookieHeader is not null;
-            Forget();
-            if (browserHasCookie)
-            {
-                SetCookieHeader(SetCookieWriter.BuildDeletion(_cookie, IsSecure()));
-            }
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public Task EndAsync(CancellationToken cancellationToken = default) => _session.EndAsync(cancellationToken);
 
     /// <summary>
     /// Turns the cookie into a browser-session cookie, deleted when the browser closes (for example when the user
     /// did not tick "remember me"). The choice is stored with the session, so later requests keep it; the session's
     /// expiry in the store is unchanged. Does nothing when there is no session.
     /// </summary>
-    public async Task ExpireAsync(CancellationToken cancellationToken = default)
-    {
-        var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ReadCookie();
-            if (_id is null)
-            {
-                return;
-            }
-            var now = _manager.Now();
-            var update = new SessionUpdate(_id, [], now, expiresAt: null, createIfMissing: false) { BrowserSessionCookie = true };
-            var result = await _manager.Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false);
-            if (result is null)
-            {
-                Forget();
-                return;
-            }
-            if (_record is not null)
-            {
-                _record.BrowserSessionCookie = true;
-            }
-            WriteSessionCookie(_id, expiresAt: now, browserSession: true, now);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public Task ExpireAsync(CancellationToken cancellationToken = default) => _session.ExpireAsync(cancellationToken);
 
-    private async Task<SessionRecord?> LoadAsync(CancellationToken cancellationToken)
-    {
-        var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_loaded)
-            {
-                return _record;
-            }
-            ReadCookie();
-            if (_id is not null)
-            {
-                var now = _manager.Now();
-                _record = await _manager.Store.LoadAsync(_id, now, cancellationToken).ConfigureAwait(false);
-                if (_record is null)
-                {
-                    _id = null;
-                }
-                else if (_resign)
-                {
-                    WriteSessionCookie(_record.Id, _record.ExpiresAt, _record.BrowserSessionCookie, now);
-                }
-            }
-            _loaded = true;
-            return _record;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private async Task<SessionWriteResult?> WriteAsync(IReadOnlyList<SessionOperation> operations, bool create, CancellationToken cancellationToken)
-    {
-        var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ReadCookie();
-            var now = _manager.Now();
-            var expiresAt = now + _manager.Expires;
-            var store = _manager.Store;
-            if (_id is not null)
-            {
-                var result = await store.UpdateAsync(new SessionUpdate(_id, operations, now, expiresAt, createIfMissing: false), cancellationToken).ConfigureAwait(false);
-                if (result is not null)
-                {
-                    UpdateCachedCopy(operations, result, expiresAt);
-                    WriteSessionCookie(_id, expiresAt, result.BrowserSessionCookie, now);
-                    return result;
-                }
-                // ended or expired elsewhere: that id must never come back, so a write starts a new session
-                Forget();
-            }
-            if (!create)
-            {
-                return null;
-            }
-            if (ResponseHeadersProbe.HeadersSent(_response))
-            {
-                throw new InvalidOperationException(
-                    "Cannot create the session: the response headers were already sent, so its cookie could not reach the browser. " +
-                    "Write to the session before writing the response body.");
-            }
-            var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, expiresAt, createIfMissing: true);
-            var created = await store.UpdateAsync(update, cancellationToken).ConfigureAwait(false)
-                ?? throw new MongoSessException($"The session store {store.GetType().Name} did not create a session it was asked to create.");
-            _id = update.Id;
-            IsNew = true;
-            // a new session holds exactly what this write put in it
-            _record = SessionRecord.CreateFrom(update);
-            _loaded = true;
-            WriteSessionCookie(_id, expiresAt, created.BrowserSessionCookie, now);
-            return created;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    // keeps the copy later Gets read in step with this request's writes, without reading the session back; increments
-    // take the store's value, which includes concurrent requests' increments
-    private void UpdateCachedCopy(IReadOnlyList<SessionOperation> operations, SessionWriteResult result, DateTimeOffset expiresAt)
-    {
-        if (_record is null)
-        {
-            return;
-        }
-        var applied = new List<SessionOperation>(operations.Count);
-        foreach (var operation in operations)
-        {
-            applied.Add(operation.Kind == SessionOperationKind.Increment && result.Values.Find(operation.Path) is { } value
-                ? SessionOperation.Set(operation.Path, value)
-                : operation);
-        }
-        try
-        {
-            _record.Data.Apply(applied);
-            _record.ExpiresAt = expiresAt;
-            _record.BrowserSessionCookie = result.BrowserSessionCookie;
-        }
-        catch (InvalidOperationException)
-        {
-            // another request changed the shape under us; the store accepted the write, so the copy is what is wrong
-            _record = null;
-            _loaded = false;
-        }
-    }
-
-    private async ValueTask<SemaphoreSlim> EnterAsync(CancellationToken cancellationToken)
-    {
-        var gate = _gate ?? Interlocked.CompareExchange(ref _gate, new SemaphoreSlim(1, 1), null) ?? _gate;
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return gate;
-    }
-
-    private void ReadCookie()
-    {
-        if (_cookieRead)
-        {
-            return;
-        }
-        _cookieRead = true;
-        var header = _request.Headers["Cookie"];
-        if (header is null)
-        {
-            return;
-        }
-        foreach (var value in new CookieHeaderParser(header, _cookie.Name))
-        {
-            _requestHadCookie = true;
-            var verification = CookieSigner.Verify(value, _cookie.Keys!);
-            if (verification.IsValid)
-            {
-                _id = verification.Id;
-                _resign = !verification.SignedWithCurrentKey;
-                return;
-            }
-            // the reason only: the value itself is a credential
-            _manager.Logger.LogDebug("Session cookie rejected: {Reason}", verification.Rejection);
-        }
-    }
-
-    private void Forget()
-    {
-        _id = null;
-        _record = null;
-        _loaded = true;
-        IsNew = false;
-    }
-
-    // the cookie goes out with every change of the stored expiry, so browser and store forget the session together
-    private void WriteSessionCookie(string id, DateTimeOffset expiresAt, bool browserSession, DateTimeOffset now)
-    {
-        TimeSpan? lifetime = browserSession || _cookie.MaxAge == TimeSpan.Zero ? null : _cookie.MaxAge ?? expiresAt - now;
-        SetCookieHeader(SetCookieWriter.Build(_cookie, CookieSigner.Sign(id, _cookie.Keys!), lifetime, now, IsSecure()));
-        _resign = false;
-    }
-
-    private void SetCookieHeader(string header)
-    {
-        if (ResponseHeadersProbe.HeadersSent(_response))
-        {
-            _manager.Logger.LogDebug("Session cookie not updated: the response headers were already sent");
-            return;
-        }
-        if (_setCookieHeader is not null)
-        {
-            // one session cookie per response: replace the one this request set earlier, keep the application's own
-            var existing = _response.Headers.GetValues("Set-Cookie") ?? [];
-            _response.Headers.Remove("Set-Cookie");
-            bool replaced = false;
-            foreach (var value in existing)
-            {
-                if (!replaced && value == _setCookieHeader)
-                {
-                    replaced = true;
-                    continue;
-                }
-                _response.AppendHeader("Set-Cookie", value);
-            }
-        }
-        _response.AppendHeader("Set-Cookie", header);
-        _setCookieHeader = header;
-        // a response that carries a session cookie must not be stored by shared caches and served to someone else
-        if (_response.Headers["Cache-Control"] is null)
-        {
-            _response.AddHeader("Cache-Control", "no-store");
-        }
-    }
-
-    private bool IsSecure() => _cookie.Secure switch
-    {
-        CookieSecurePolicy.Always => true,
-        CookieSecurePolicy.Never => false,
-        // a prefixed name is only kept by the browser when Secure, whatever the request looked like
-        _ => _cookie.RequiresSecure || _request.IsSecureConnection || (_cookie.TrustProxy && ForwardedProtoIsHttps()),
-    };
-
-    // the first X-Forwarded-Proto value is the one the client-facing proxy set
-    private bool ForwardedProtoIsHttps()
-    {
-        var proto = _request.Headers["X-Forwarded-Proto"];
-        if (proto is null)
-        {
-            return false;
-        }
-        int comma = proto.IndexOf(',');
-        return (comma < 0 ? proto : proto[..comma]).Trim().Equals("https", StringComparison.OrdinalIgnoreCase);
-    }
+    /// <summary>
+    /// Gives the session a new id, as OWASP requires after login or any change of privilege: the data moves to the new
+    /// id, the old id is deleted from the store (so a stolen old cookie opens nothing) and the new cookie is sent. Call
+    /// it before writing the response body. Does nothing when there is no session.
+    /// </summary>
+    /// <returns>True when the session was regenerated.</returns>
+    /// <exception cref="InvalidOperationException">The response headers were already sent.</exception>
+    public Task<bool> RegenerateAsync(CancellationToken cancellationToken = default) => _session.RegenerateAsync([], cancellationToken);
 }

@@ -127,7 +127,7 @@ public sealed class ExpiryTests : SessionTestBase
 
     private static async Task WaitForSweepsAsync(int count)
     {
-        var sweeper = MongoSess.Manager!.Sweeper!;
+        var sweeper = MongoSessions.Internal.SessionManager.Current!.Sweeper!;
         for (int i = 0; i < 500 && sweeper.CompletedSweeps < count; i++)
         {
             await Task.Delay(10);

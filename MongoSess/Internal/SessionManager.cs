@@ -6,7 +6,78 @@ namespace MongoSessions.Internal;
 /// <summary>What <see cref="MongoSess.ConnectAsync(ISessionStore, MongoSessOptions?, CancellationToken)"/> sets up: the store, the validated options, and the sweep.</summary>
 internal sealed class SessionManager : IAsyncDisposable
 {
+    private static readonly SemaphoreSlim s_lifecycle = new(1, 1);
+    private static volatile SessionManager? s_current;
+
     private readonly ExpirySweeper? _sweeper;
+
+    /// <summary>The connected manager, or null.</summary>
+    public static SessionManager? Current => s_current;
+
+    /// <summary>The connected manager; otherwise an <see cref="InvalidOperationException"/> that says how to connect.</summary>
+    public static SessionManager Required => s_current ?? throw new InvalidOperationException(
+        "MongoSess is not connected: call await MongoSess.ConnectAsync(...) once at startup, before handling requests.");
+
+    public static async Task ConnectAsync(ISessionStore store, MongoSessOptions options, CancellationToken cancellationToken)
+    {
+        var manager = Create(store, options);
+        await s_lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (s_current is not null)
+            {
+                await manager.DisposeAsync().ConfigureAwait(false);
+                throw AlreadyConnected();
+            }
+            s_current = manager;
+            manager.Logger.LogInformation("MongoSess connected to {Store}", store.GetType().Name);
+        }
+        finally
+        {
+            s_lifecycle.Release();
+        }
+    }
+
+    public static async Task ConnectMongoAsync(MongoSessOptions options, CancellationToken cancellationToken)
+    {
+        Validate(options);
+        if (s_current is not null)
+        {
+            throw AlreadyConnected();
+        }
+        var store = await MongoStoreBuilder.ConnectAsync(options, options.LoggerFactory ?? NullLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ConnectAsync(store, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public static async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        await s_lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var manager = s_current;
+            s_current = null;
+            if (manager is not null)
+            {
+                await manager.DisposeAsync().ConfigureAwait(false);
+                manager.Logger.LogInformation("MongoSess closed");
+            }
+        }
+        finally
+        {
+            s_lifecycle.Release();
+        }
+    }
+
+    private static InvalidOperationException AlreadyConnected() =>
+        new("MongoSess is already connected; call await MongoSess.CloseAsync() before connecting again.");
 
     private SessionManager(ISessionStore store, SessionCookieOptions cookie, TimeSpan expires, TimeProvider clock, ILoggerFactory loggers, TimeSpan sweepInterval)
     {

@@ -48,6 +48,29 @@ public interface ISessionStore : IAsyncDisposable
     /// <summary>Deletes every session.</summary>
     ValueTask ClearAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes every live session whose data matches (e.g. "user.id = 42", to log a user out everywhere). The default
+    /// implementation streams <see cref="ListAsync"/> and deletes each match; a store that can query should override it.
+    /// </summary>
+    /// <returns>How many were deleted.</returns>
+    async ValueTask<long> DestroyWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long destroyed = 0;
+        var matching = new List<string>();
+        await foreach (var record in ListAsync(now, cancellationToken).ConfigureAwait(false))
+        {
+            if (match.IsMatchedBy(record.Data))
+            {
+                matching.Add(record.Id);
+            }
+        }
+        foreach (var id in matching)
+        {
+            destroyed += await DestroyAsync(id, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+        return destroyed;
+    }
+
     /// <summary>Deletes the expired sessions.</summary>
     /// <returns>How many were deleted.</returns>
     ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);

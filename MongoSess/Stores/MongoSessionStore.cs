@@ -240,6 +240,13 @@ internal sealed class MongoSessionStore : ISessionStore
         await _client.WriteAsync(_database, DeleteCommand(new BsonDocument(), limit: 0), cancellationToken, retryable: false).ConfigureAwait(false);
     }
 
+    public async ValueTask<long> DestroyWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var filter = new BsonDocument().Add("data." + match.Path, match.BsonValue).Add("expiresAt", Compare("$gt", now));
+        var reply = await _client.WriteAsync(_database, DeleteCommand(filter, limit: 0), cancellationToken, retryable: false).ConfigureAwait(false);
+        return Count(reply["n"]);
+    }
+
     public async ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var filter = new BsonDocument().Add("expiresAt", Compare("$lte", now));

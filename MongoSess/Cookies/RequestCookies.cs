@@ -1,0 +1,152 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace MongoSessions.Cookies;
+
+/// <summary>
+/// The session cookie of one request and its response: reads and verifies the cookie the browser sent, and writes
+/// the one it gets back (one Set-Cookie line, replaced if written twice, with Cache-Control: no-store).
+/// </summary>
+internal sealed class RequestCookies
+{
+    private readonly HttpListenerRequest _request;
+    private readonly HttpListenerResponse _response;
+    private readonly ILogger _logger;
+    private bool _read;
+    private string? _verifiedId;
+    private bool _signedWithOldKey;
+    private bool _requestHadCookie;
+    private string? _written;
+
+    public RequestCookies(HttpListenerRequest request, HttpListenerResponse response, SessionCookieOptions options, ILogger logger)
+    {
+        _request = request;
+        _response = response;
+        Options = options;
+        _logger = logger;
+    }
+
+    public SessionCookieOptions Options { get; }
+
+    /// <summary>The id of the first cookie value that verified, or null.</summary>
+    public string? VerifiedId
+    {
+        get
+        {
+            Read();
+            return _verifiedId;
+        }
+    }
+
+    /// <summary>True when the verified cookie was signed by an older key and should be re-issued.</summary>
+    public bool SignedWithOldKey
+    {
+        get
+        {
+            Read();
+            return _signedWithOldKey;
+        }
+    }
+
+    /// <summary>True when the browser holds a session cookie: it sent one, or this response set one.</summary>
+    public bool BrowserHasCookie
+    {
+        get
+        {
+            Read();
+            return _requestHadCookie || _written is not null;
+        }
+    }
+
+    public bool HeadersSent => ResponseHeadersProbe.HeadersSent(_response);
+
+    /// <summary>Sends the session cookie; its lifetime follows the stored expiry unless it is a browser-session cookie.</summary>
+    public void WriteSession(string id, DateTimeOffset expiresAt, bool browserSession, DateTimeOffset now)
+    {
+        TimeSpan? lifetime = browserSession || Options.MaxAge == TimeSpan.Zero ? null : Options.MaxAge ?? expiresAt - now;
+        Write(SetCookieWriter.Build(Options, CookieSigner.Sign(id, Options.Keys!), lifetime, now, IsSecure()));
+        _signedWithOldKey = false;
+    }
+
+    /// <summary>Tells the browser to drop the session cookie.</summary>
+    public void WriteDeletion() => Write(SetCookieWriter.BuildDeletion(Options, IsSecure()));
+
+    private void Read()
+    {
+        if (_read)
+        {
+            return;
+        }
+        _read = true;
+        var header = _request.Headers["Cookie"];
+        if (header is null)
+        {
+            return;
+        }
+        foreach (var value in new CookieHeaderParser(header, Options.Name))
+        {
+            _requestHadCookie = true;
+            var verification = CookieSigner.Verify(value, Options.Keys!);
+            if (verification.IsValid)
+            {
+                _verifiedId = verification.Id;
+                _signedWithOldKey = !verification.SignedWithCurrentKey;
+                return;
+            }
+            // the reason only: the value itself is a credential
+            _logger.LogDebug("Session cookie rejected: {Reason}", verification.Rejection);
+        }
+    }
+
+    private void Write(string header)
+    {
+        if (HeadersSent)
+        {
+            _logger.LogDebug("Session cookie not updated: the response headers were already sent");
+            return;
+        }
+        if (_written is not null)
+        {
+            // one session cookie per response: replace the one this request set earlier, keep the application's own
+            var existing = _response.Headers.GetValues("Set-Cookie") ?? [];
+            _response.Headers.Remove("Set-Cookie");
+            bool replaced = false;
+            foreach (var value in existing)
+            {
+                if (!replaced && value == _written)
+                {
+                    replaced = true;
+                    continue;
+                }
+                _response.AppendHeader("Set-Cookie", value);
+            }
+        }
+        _response.AppendHeader("Set-Cookie", header);
+        _written = header;
+        // a response that carries a session cookie must not be stored by shared caches and served to someone else
+        if (_response.Headers["Cache-Control"] is null)
+        {
+            _response.AddHeader("Cache-Control", "no-store");
+        }
+    }
+
+    private bool IsSecure() => Options.Secure switch
+    {
+        CookieSecurePolicy.Always => true,
+        CookieSecurePolicy.Never => false,
+        // a prefixed name is only kept by the browser when Secure, whatever the request looked like
+        _ => Options.RequiresSecure || _request.IsSecureConnection || (Options.TrustProxy && ForwardedProtoIsHttps()),
+    };
+
+    // the first X-Forwarded-Proto value is the one the client-facing proxy set
+    private bool ForwardedProtoIsHttps()
+    {
+        var proto = _request.Headers["X-Forwarded-Proto"];
+        if (proto is null)
+        {
+            return false;
+        }
+        int comma = proto.IndexOf(',');
+        return (comma < 0 ? proto : proto[..comma]).Trim().Equals("https", StringComparison.OrdinalIgnoreCase);
+    }
+}

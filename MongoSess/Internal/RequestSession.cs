@@ -1,0 +1,277 @@
+using MongoSessions.Bson;
+using MongoSessions.Cookies;
+
+namespace MongoSessions.Internal;
+
+/// <summary>
+/// The session state of one request: at most one load, one store operation per write, a cached copy kept in step
+/// with this request's writes, and the rule that an id which ended or expired never comes back. Calls are
+/// serialized, so a request may call concurrently without creating two sessions.
+/// </summary>
+internal sealed class RequestSession
+{
+    private readonly SessionManager _manager;
+    private readonly RequestCookies _cookies;
+    private SemaphoreSlim? _gate;
+    private bool _idRead;
+    private bool _loaded;
+    private string? _id;
+    private SessionRecord? _record;
+
+    public RequestSession(SessionManager manager, RequestCookies cookies)
+    {
+        _manager = manager;
+        _cookies = cookies;
+    }
+
+    public string? Id
+    {
+        get
+        {
+            ReadId();
+            return _id;
+        }
+    }
+
+    public bool IsNew { get; private set; }
+
+    private ISessionStore Store => _manager.Store;
+
+    /// <summary>The session as the store had it at the first read, with this request's writes applied; null without a session.</summary>
+    public async Task<SessionRecord?> LoadAsync(CancellationToken cancellationToken)
+    {
+        var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await LoadLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Applies the operations in one store call; creates the session when <paramref name="create"/> and there is none.</summary>
+    /// <returns>The store's result, or null when there was no session and none was to be created.</returns>
+    public async Task<SessionWriteResult?> WriteAsync(IReadOnlyList<SessionOperation> operations, bool create, CancellationToken cancellationToken)
+    {
+        var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ReadId();
+            var now = _manager.Now();
+            var expiresAt = now + _manager.Expires;
+            if (_id is not null)
+            {
+                var result = await Store.UpdateAsync(new SessionUpdate(_id, operations, now, expiresAt, createIfMissing: false), cancellationToken).ConfigureAwait(false);
+                if (result is not null)
+                {
+                    UpdateCachedCopy(operations, result, expiresAt);
+                    _cookies.WriteSession(_id, expiresAt, result.BrowserSessionCookie, now);
+                    return result;
+                }
+                // ended or expired elsewhere: that id must never come back, so a write starts a new session
+                Forget();
+            }
+            if (!create)
+            {
+                return null;
+            }
+            var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, expiresAt, createIfMissing: true);
+            return await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Deletes the session and expires the cookie; without a session only clears a cookie the browser holds.</summary>
+    public async Task EndAsync(CancellationToken cancellationToken)
+    {
+        var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ReadId();
+            if (_id is not null)
+            {
+                await Store.DestroyAsync(_id, cancellationToken).ConfigureAwait(false);
+            }
+            bool browserHasCookie = _id is not null || _cookies.BrowserHasCookie;
+            Forget();
+            if (browserHasCookie)
+            {
+                _cookies.WriteDeletion();
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Marks the session's cookie as a browser-session cookie, in the store and in this response.</summary>
+    public async Task ExpireAsync(CancellationToken cancellationToken)
+    {
+        var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ReadId();
+            if (_id is null)
+            {
+                return;
+            }
+            var now = _manager.Now();
+            var update = new SessionUpdate(_id, [], now, expiresAt: null, createIfMissing: false) { BrowserSessionCookie = true };
+            if (await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is null)
+            {
+                Forget();
+                return;
+            }
+            if (_record is not null)
+            {
+                _record.BrowserSessionCookie = true;
+            }
+            _cookies.WriteSession(_id, now, browserSession: true, now);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Moves the session to a new id: the data, creation time and cookie kind are copied to a new session, the old id
+    /// is deleted, and the new cookie is sent. Does nothing without a session.
+    /// </summary>
+    /// <returns>True when the session was regenerated.</returns>
+    public async Task<bool> RegenerateAsync(IReadOnlyList<SessionOperation> extraOperations, CancellationToken cancellationToken)
+    {
+        var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var old = await LoadLockedAsync(cancellationToken).ConfigureAwait(false);
+            if (old is null)
+            {
+                return false;
+            }
+            var now = _manager.Now();
+            var operations = new List<SessionOperation>(old.Data.Count + extraOperations.Count);
+            foreach (var element in old.Data.Document)
+            {
+                operations.Add(SessionOperation.Set(element.Name, element.Value.DeepClone()));
+            }
+            operations.AddRange(extraOperations);
+            var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, now + _manager.Expires, createIfMissing: true)
+            {
+                CreatedAt = old.CreatedAt,
+                BrowserSessionCookie = old.BrowserSessionCookie,
+            };
+            await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
+            // the old id goes last: should this fail, the caller sees the error while the old cookie still works
+            await Store.DestroyAsync(old.Id, cancellationToken).ConfigureAwait(false);
+            IsNew = false;
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<SessionRecord?> LoadLockedAsync(CancellationToken cancellationToken)
+    {
+        if (_loaded)
+        {
+            return _record;
+        }
+        ReadId();
+        if (_id is not null)
+        {
+            var now = _manager.Now();
+            _record = await Store.LoadAsync(_id, now, cancellationToken).ConfigureAwait(false);
+            if (_record is null)
+            {
+                _id = null;
+            }
+            else if (_cookies.SignedWithOldKey)
+            {
+                _cookies.WriteSession(_record.Id, _record.ExpiresAt, _record.BrowserSessionCookie, now);
+            }
+        }
+        _loaded = true;
+        return _record;
+    }
+
+    private async Task<SessionWriteResult> CreateLockedAsync(SessionUpdate update, CancellationToken cancellationToken)
+    {
+        if (_cookies.HeadersSent)
+        {
+            throw new InvalidOperationException(
+                "Cannot start the session: the response headers were already sent, so its cookie could not reach the browser. " +
+                "Write to the session before writing the response body.");
+        }
+        var created = await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false)
+            ?? throw new MongoSessException($"The session store {Store.GetType().Name} did not create a session it was asked to create.");
+        _id = update.Id;
+        IsNew = true;
+        // a new session holds exactly what this write put in it
+        _record = SessionRecord.CreateFrom(update);
+        _loaded = true;
+        _cookies.WriteSession(update.Id, update.ExpiresAt!.Value, created.BrowserSessionCookie, update.Now);
+        return created;
+    }
+
+    // keeps the copy later reads use in step with this request's writes, without reading the session back; increments
+    // take the store's value, which includes concurrent requests' increments
+    private void UpdateCachedCopy(IReadOnlyList<SessionOperation> operations, SessionWriteResult result, DateTimeOffset expiresAt)
+    {
+        if (_record is null)
+        {
+            return;
+        }
+        var applied = new List<SessionOperation>(operations.Count);
+        foreach (var operation in operations)
+        {
+            applied.Add(operation.Kind == SessionOperationKind.Increment && result.Values.Find(operation.Path) is { } value
+                ? SessionOperation.Set(operation.Path, value)
+                : operation);
+        }
+        try
+        {
+            _record.Data.Apply(applied);
+            _record.ExpiresAt = expiresAt;
+            _record.BrowserSessionCookie = result.BrowserSessionCookie;
+        }
+        catch (InvalidOperationException)
+        {
+            // another request changed the shape under us; the store accepted the write, so the copy is what is wrong
+            _record = null;
+            _loaded = false;
+        }
+    }
+
+    private void ReadId()
+    {
+        if (!_idRead)
+        {
+            _idRead = true;
+            _id = _cookies.VerifiedId;
+        }
+    }
+
+    private void Forget()
+    {
+        _id = null;
+        _record = null;
+        _loaded = true;
+        IsNew = false;
+    }
+
+    private async ValueTask<SemaphoreSlim> EnterAsync(CancellationToken cancellationToken)
+    {
+        var gate = _gate ?? Interlocked.CompareExchange(ref _gate, new SemaphoreSlim(1, 1), null) ?? _gate;
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return gate;
+    }
+}
