@@ -208,6 +208,22 @@ public abstract class SessionStoreContract
     }
 
     [Test]
+    public async Task Destroy_where_ends_the_live_sessions_that_match()
+    {
+        var ann1 = NewId();
+        var ann2 = NewId();
+        var bob = NewId();
+        await Store.UpdateAsync(Create(ann1, Set("user.id", 42)), default);
+        await Store.UpdateAsync(Create(ann2, Set("user.id", 42L)), default);
+        await Store.UpdateAsync(Create(bob, Set("user.id", 7)), default);
+        var match = new SessionMatch("user.id", new BsonInt32(42));
+        Assert.That(await Store.DestroyWhereAsync(match, Now, default), Is.EqualTo(2));
+        Assert.That(await Store.LoadAsync(ann1, Now, default), Is.Null);
+        Assert.That(await Store.LoadAsync(ann2, Now, default), Is.Null);
+        Assert.That(await Store.LoadAsync(bob, Now, default), Is.Not.Null);
+    }
+
+    [Test]
     public async Task Destroy_removes_and_a_missing_id_is_not_an_error()
     {
         var id = NewId();
