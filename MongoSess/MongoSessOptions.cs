@@ -15,6 +15,19 @@ public sealed class MongoSessOptions
     public TimeSpan Expires { get; set; } = TimeSpan.FromDays(14);
 
     /// <summary>
+    /// The absolute timeout: a session ends this long after it was created, however active it is (OWASP). The cookie
+    /// never outlives it. Default null: no absolute timeout. Regeneration keeps the original deadline.
+    /// </summary>
+    public TimeSpan? AbsoluteTimeout { get; set; }
+
+    /// <summary>
+    /// How often a request that only reads extends the idle expiry (with one small update that writes no data).
+    /// Default null: a tenth of <see cref="Expires"/>; <see cref="Timeout.InfiniteTimeSpan"/>: reads never extend it.
+    /// Writes always extend it.
+    /// </summary>
+    public TimeSpan? TouchAfter { get; set; }
+
+    /// <summary>
     /// How often expired sessions are swept from the store (<see cref="ISessionStore.RemoveExpiredAsync"/>).
     /// Default 10 minutes; <see cref="TimeSpan.Zero"/> or <see cref="Timeout.InfiniteTimeSpan"/> turns the sweep off.
     /// Sweeps never overlap and stop at <see cref="MongoSess.CloseAsync"/>.

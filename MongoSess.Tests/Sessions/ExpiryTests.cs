@@ -27,6 +27,9 @@ public sealed class ExpiryTests : SessionTestBase
     [Test]
     public async Task Idle_session_expires_and_a_write_slides_the_expiry()
     {
+        var options = Options();
+        options.TouchAfter = Timeout.InfiniteTimeSpan;
+        await ReconnectAsync(options);
         ServeRoutes();
         var cookie = await StartAsync();
         Clock.Advance(TimeSpan.FromDays(13));
@@ -35,6 +38,76 @@ public sealed class ExpiryTests : SessionTestBase
         Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: " + cookie)), Is.EqualTo("2"), "the write at day 13 moved the expiry");
         Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMilliseconds(1));
         Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: " + cookie)), Is.EqualTo("0"), "expired, though still stored");
+    }
+
+    [Test]
+    public async Task Reads_extend_the_idle_expiry_at_most_once_per_touch_interval()
+    {
+        ServeRoutes();
+        var cookie = await StartAsync();
+        var id = cookie[5..48];
+        Store.Reset();
+        Clock.Advance(TimeSpan.FromDays(1));
+        var early = await RawHttp.SendAsync(Server!.Port, "GET", "/peek", "Cookie: " + cookie);
+        Assert.That(Store.Calls(nameof(ISessionStore.UpdateAsync)), Is.Zero, "a day is less than TouchAfter (1.4 days by default)");
+        Assert.That(SessionCookieValue(early), Is.Null);
+
+        Clock.Advance(TimeSpan.FromDays(1));
+        var touched = await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: " + cookie);
+        Assert.That(Store.Calls(nameof(ISessionStore.UpdateAsync)), Is.EqualTo(1), "one small update");
+        var record = await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default);
+        Assert.That(record!.ExpiresAt, Is.EqualTo(Clock.GetUtcNow().AddDays(14)));
+        Assert.That(record.Data.ToDictionary()["views"], Is.EqualTo(1L), "no data written");
+        Assert.That(RawHttp.HeaderLines(touched, "Set-Cookie").Single(), Does.Contain("Max-Age=1209600"), "the cookie moves with the store");
+
+        await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: " + cookie);
+        Assert.That(Store.Calls(nameof(ISessionStore.UpdateAsync)), Is.EqualTo(1), "not again right away");
+    }
+
+    [Test]
+    public async Task The_absolute_timeout_ends_an_active_session_and_caps_the_cookie()
+    {
+        var options = Options();
+        options.AbsoluteTimeout = TimeSpan.FromHours(8);
+        await ReconnectAsync(options);
+        ServeRoutes();
+        var start = await RawHttp.SendAsync(Server!.Port, "GET", "/");
+        var cookie = "sess=" + SessionCookieValue(start);
+        Assert.That(RawHttp.HeaderLines(start, "Set-Cookie").Single(), Does.Contain("Max-Age=28800"), "the cookie never outlives the deadline");
+        for (int hour = 1; hour < 8; hour++)
+        {
+            Clock.Advance(TimeSpan.FromHours(1));
+            var visit = await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + cookie);
+            Assert.That(RawHttp.Body(visit), Does.StartWith($"{hour + 1} "));
+            Assert.That(RawHttp.HeaderLines(visit, "Set-Cookie").Single(), Does.Contain($"Max-Age={(8 - hour) * 3600}"));
+        }
+        Clock.Advance(TimeSpan.FromHours(1));
+        Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: " + cookie)), Is.EqualTo("0"), "ended at 8 hours despite activity");
+        Assert.That(await MongoSess.CleanupAsync(), Is.EqualTo(1), "the sweep removes it too");
+    }
+
+    [Test]
+    public async Task Regeneration_keeps_the_absolute_deadline()
+    {
+        var options = Options();
+        options.AbsoluteTimeout = TimeSpan.FromHours(8);
+        await ReconnectAsync(options);
+        Serve(async (session, ctx) =>
+        {
+            if (ctx.Request.Url!.AbsolutePath == "/regenerate")
+            {
+                await session.RegenerateAsync();
+                return session.Id!;
+            }
+            await session.SetAsync("a", 1);
+            return session.Id!;
+        });
+        var cookie = "sess=" + SessionCookieValue(await RawHttp.SendAsync(Server!.Port, "GET", "/"));
+        Clock.Advance(TimeSpan.FromHours(3));
+        var regenerated = await RawHttp.SendAsync(Server.Port, "GET", "/regenerate", "Cookie: " + cookie);
+        var record = await Store.Inner.LoadAsync(RawHttp.Body(regenerated), Clock.GetUtcNow(), default);
+        Assert.That(record!.AbsoluteExpiresAt, Is.EqualTo(Clock.GetUtcNow().AddHours(5)));
+        Assert.That(RawHttp.HeaderLines(regenerated, "Set-Cookie").Single(), Does.Contain("Max-Age=18000"));
     }
 
     [Test]

@@ -81,6 +81,21 @@ public abstract class SessionStoreContract
     }
 
     [Test]
+    public async Task The_absolute_expiry_ends_a_session_that_is_still_active()
+    {
+        var id = NewId();
+        var create = new SessionUpdate(id, [Set("a", 1)], Now, Now.AddHours(5), createIfMissing: true) { AbsoluteExpiresAt = Now.AddHours(2) };
+        Assert.That((await Store.UpdateAsync(create, default))!.AbsoluteExpiresAt, Is.EqualTo(Now.AddHours(2)));
+        var write = new SessionUpdate(id, [Set("b", 2)], Now.AddHours(1), Now.AddHours(6), createIfMissing: false);
+        Assert.That((await Store.UpdateAsync(write, default))!.AbsoluteExpiresAt, Is.EqualTo(Now.AddHours(2)));
+        Assert.That((await Store.LoadAsync(id, Now.AddHours(2).AddMilliseconds(-1), default))!.AbsoluteExpiresAt, Is.EqualTo(Now.AddHours(2)));
+        Assert.That(await Store.LoadAsync(id, Now.AddHours(2), default), Is.Null);
+        Assert.That(await Store.CountAsync(Now.AddHours(2), default), Is.Zero);
+        Assert.That(await Store.UpdateAsync(new SessionUpdate(id, [Set("c", 3)], Now.AddHours(3), Now.AddHours(9), createIfMissing: false), default), Is.Null);
+        Assert.That(await Store.RemoveExpiredAsync(Now.AddHours(3), default), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Expired_session_is_never_updated_back_to_life()
     {
         var id = NewId();

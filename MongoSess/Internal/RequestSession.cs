@@ -67,7 +67,7 @@ internal sealed class RequestSession
                 if (result is not null)
                 {
                     UpdateCachedCopy(operations, result, expiresAt);
-                    _cookies.WriteSession(_id, expiresAt, result.BrowserSessionCookie, now);
+                    _cookies.WriteSession(_id, Earliest(expiresAt, result.AbsoluteExpiresAt), result.BrowserSessionCookie, now);
                     return result;
                 }
                 // ended or expired elsewhere: that id must never come back, so a write starts a new session
@@ -77,7 +77,10 @@ internal sealed class RequestSession
             {
                 return null;
             }
-            var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, expiresAt, createIfMissing: true);
+            var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, expiresAt, createIfMissing: true)
+            {
+                AbsoluteExpiresAt = now + _manager.AbsoluteTimeout,
+            };
             return await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -165,6 +168,7 @@ internal sealed class RequestSession
             var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, now + _manager.Expires, createIfMissing: true)
             {
                 CreatedAt = old.CreatedAt,
+                AbsoluteExpiresAt = old.AbsoluteExpiresAt,
                 BrowserSessionCookie = old.BrowserSessionCookie,
             };
             await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
@@ -194,9 +198,13 @@ internal sealed class RequestSession
             {
                 _id = null;
             }
+            else if (IsTouchDue(_record, now))
+            {
+                await TouchLockedAsync(_record, now, cancellationToken).ConfigureAwait(false);
+            }
             else if (_cookies.SignedWithOldKey)
             {
-                _cookies.WriteSession(_record.Id, _record.ExpiresAt, _record.BrowserSessionCookie, now);
+                _cookies.WriteSession(_record.Id, _record.EffectiveExpiresAt, _record.BrowserSessionCookie, now);
             }
         }
         _loaded = true;
@@ -218,9 +226,30 @@ internal sealed class RequestSession
         // a new session holds exactly what this write put in it
         _record = SessionRecord.CreateFrom(update);
         _loaded = true;
-        _cookies.WriteSession(update.Id, update.ExpiresAt!.Value, created.BrowserSessionCookie, update.Now);
+        _cookies.WriteSession(update.Id, _record.EffectiveExpiresAt, created.BrowserSessionCookie, update.Now);
         return created;
     }
+
+    // the session was last extended at ExpiresAt - Expires; a read extends it again once TouchAfter has passed since
+    private bool IsTouchDue(SessionRecord record, DateTimeOffset now) =>
+        _manager.TouchAfter != Timeout.InfiniteTimeSpan && now - (record.ExpiresAt - _manager.Expires) >= _manager.TouchAfter;
+
+    // one small update that moves the idle expiry and writes no data; the cookie moves with it
+    private async Task TouchLockedAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var expiresAt = now + _manager.Expires;
+        var result = await Store.UpdateAsync(new SessionUpdate(record.Id, [], now, expiresAt, createIfMissing: false), cancellationToken).ConfigureAwait(false);
+        if (result is null)
+        {
+            Forget();
+            return;
+        }
+        record.ExpiresAt = expiresAt;
+        _cookies.WriteSession(record.Id, record.EffectiveExpiresAt, record.BrowserSessionCookie, now);
+    }
+
+    private static DateTimeOffset Earliest(DateTimeOffset expiresAt, DateTimeOffset? absolute) =>
+        absolute is { } a && a < expiresAt ? a : expiresAt;
 
     // keeps the copy later reads use in step with this request's writes, without reading the session back; increments
     // take the store's value, which includes concurrent requests' increments

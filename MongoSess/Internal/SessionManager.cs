@@ -79,11 +79,15 @@ internal sealed class SessionManager : IAsyncDisposable
     private static InvalidOperationException AlreadyConnected() =>
         new("MongoSess is already connected; call await MongoSess.CloseAsync() before connecting again.");
 
-    private SessionManager(ISessionStore store, SessionCookieOptions cookie, TimeSpan expires, TimeProvider clock, ILoggerFactory loggers, TimeSpan sweepInterval)
+    private SessionManager(ISessionStore store, SessionCookieOptions cookie, MongoSessOptions options, ILoggerFactory loggers)
     {
+        var sweepInterval = options.SweepInterval;
+        var clock = options.TimeProvider;
         Store = store;
         Cookie = cookie;
-        Expires = expires;
+        Expires = options.Expires;
+        AbsoluteTimeout = options.AbsoluteTimeout;
+        TouchAfter = options.TouchAfter ?? options.Expires / 10;
         Clock = clock;
         Logger = loggers.CreateLogger("MongoSess");
         if (sweepInterval > TimeSpan.Zero && sweepInterval != Timeout.InfiniteTimeSpan)
@@ -97,6 +101,11 @@ internal sealed class SessionManager : IAsyncDisposable
     public SessionCookieOptions Cookie { get; }
 
     public TimeSpan Expires { get; }
+
+    public TimeSpan? AbsoluteTimeout { get; }
+
+    /// <summary>The least time between two touches of a session by reads; <see cref="Timeout.InfiniteTimeSpan"/> for never.</summary>
+    public TimeSpan TouchAfter { get; }
 
     public TimeProvider Clock { get; }
 
@@ -118,7 +127,7 @@ internal sealed class SessionManager : IAsyncDisposable
                 "Generate a secret with Keyring.GenerateSecret() and pass it in the configuration.");
         }
         var cookie = options.Cookie.Validated(keys);
-        return new SessionManager(store, cookie, options.Expires, options.TimeProvider, loggers, options.SweepInterval);
+        return new SessionManager(store, cookie, options, loggers);
     }
 
     /// <summary>Checks the options that need no I/O; called before anything connects.</summary>
@@ -127,6 +136,14 @@ internal sealed class SessionManager : IAsyncDisposable
         if (options.Expires <= TimeSpan.Zero || options.Expires > TimeSpan.FromDays(3650))
         {
             throw new ArgumentException("MongoSessOptions.Expires must be more than zero and at most 10 years.", nameof(options));
+        }
+        if (options.AbsoluteTimeout is { } absolute && (absolute <= TimeSpan.Zero || absolute > TimeSpan.FromDays(3650)))
+        {
+            throw new ArgumentException("MongoSessOptions.AbsoluteTimeout must be more than zero and at most 10 years, or null for none.", nameof(options));
+        }
+        if (options.TouchAfter is { } touch && touch < TimeSpan.Zero && touch != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentException("MongoSessOptions.TouchAfter cannot be negative; use Timeout.InfiniteTimeSpan to never extend on reads.", nameof(options));
         }
         if (options.SweepInterval < TimeSpan.Zero && options.SweepInterval != Timeout.InfiniteTimeSpan)
         {

@@ -35,12 +35,10 @@ internal sealed class MongoSessionStore : ISessionStore
     /// <summary>Creates the TTL index on expiresAt (idempotent); a refusal is logged, not thrown, since sessions still work without it.</summary>
     public async Task EnsureIndexesAsync(CancellationToken cancellationToken)
     {
+        // two TTL indexes: the idle expiry, and the absolute one (documents without that field are left alone)
         var command = new BsonDocument()
             .Add("createIndexes", new BsonString(_collection))
-            .Add("indexes", new BsonArray().Add(new BsonDocument()
-                .Add("key", new BsonDocument().Add("expiresAt", new BsonInt32(1)))
-                .Add("name", new BsonString("expiresAt_1"))
-                .Add("expireAfterSeconds", new BsonInt32(0))));
+            .Add("indexes", new BsonArray().Add(TtlIndex("expiresAt")).Add(TtlIndex("absoluteExpiresAt")));
         try
         {
             await _client.WriteAsync(_database, command, cancellationToken, retryable: false).ConfigureAwait(false);
@@ -53,6 +51,11 @@ internal sealed class MongoSessionStore : ISessionStore
                 _database, _collection, e.Message, _collection);
         }
     }
+
+    private static BsonDocument TtlIndex(string field) => new BsonDocument()
+        .Add("key", new BsonDocument().Add(field, new BsonInt32(1)))
+        .Add("name", new BsonString(field + "_1"))
+        .Add("expireAfterSeconds", new BsonInt32(0));
 
     public async ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -85,7 +88,7 @@ internal sealed class MongoSessionStore : ISessionStore
         var unset = new BsonDocument();
         var increment = new BsonDocument();
         var push = new BsonDocument();
-        var fields = new BsonDocument().Add("_id", new BsonInt32(0)).Add("browserSession", new BsonInt32(1));
+        var fields = new BsonDocument().Add("_id", new BsonInt32(0)).Add("browserSession", new BsonInt32(1)).Add("absoluteExpiresAt", new BsonInt32(1));
         bool pulls = update.Operations.Any(o => o.Kind == SessionOperationKind.Pull);
         if (pulls && update.Operations.Any(o => o.Kind == SessionOperationKind.Increment))
         {
@@ -136,7 +139,7 @@ internal sealed class MongoSessionStore : ISessionStore
         {
             // nothing to change: only report whether the session is alive
             var record = await LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false);
-            return record is null ? null : new SessionWriteResult(new SessionData(), record.BrowserSessionCookie);
+            return record is null ? null : new SessionWriteResult(new SessionData(), record.BrowserSessionCookie, record.AbsoluteExpiresAt);
         }
         var command = new BsonDocument()
             .Add("findAndModify", new BsonString(_collection))
@@ -152,7 +155,8 @@ internal sealed class MongoSessionStore : ISessionStore
         var data = value["data"] as BsonDocument ?? new BsonDocument();
         // before the update when pulling: the flag is the old one, unless this very update sets it
         bool cookieFlag = update.BrowserSessionCookie ?? value["browserSession"] is BsonBoolean { Value: true };
-        return new SessionWriteResult(new SessionData(data), cookieFlag);
+        DateTimeOffset? absolute = value["absoluteExpiresAt"] is BsonDateTime a ? DateTimeOffset.FromUnixTimeMilliseconds(a.MillisecondsSinceEpoch) : null;
+        return new SessionWriteResult(new SessionData(data), cookieFlag, absolute);
     }
 
     private async Task<SessionWriteResult> InsertAsync(SessionUpdate update, CancellationToken cancellationToken)
@@ -168,7 +172,7 @@ internal sealed class MongoSessionStore : ISessionStore
         catch (MongoSessCommandException e) when (e.Code == 11000)
         {
             // an expired session with the same id still waits for the TTL monitor: it is gone for every reader, so replace it
-            var removeExpired = DeleteCommand(new BsonDocument().Add("_id", new BsonString(update.Id)).Add("expiresAt", Compare("$lte", update.Now)), limit: 1);
+            var removeExpired = DeleteCommand(ExpiredFilter(update.Now).Add("_id", new BsonString(update.Id)), limit: 1);
             await _client.WriteAsync(_database, removeExpired, cancellationToken).ConfigureAwait(false);
             await _client.WriteAsync(_database, command, cancellationToken).ConfigureAwait(false);
         }
@@ -185,7 +189,7 @@ internal sealed class MongoSessionStore : ISessionStore
     {
         var command = new BsonDocument()
             .Add("count", new BsonString(_collection))
-            .Add("query", new BsonDocument().Add("expiresAt", Compare("$gt", now)));
+            .Add("query", LiveFilter(now));
         var reply = await _client.ReadAsync(_database, command, cancellationToken).ConfigureAwait(false);
         return Count(reply["n"]);
     }
@@ -195,7 +199,7 @@ internal sealed class MongoSessionStore : ISessionStore
         const int BatchSize = 100;
         var find = new BsonDocument()
             .Add("find", new BsonString(_collection))
-            .Add("filter", new BsonDocument().Add("expiresAt", Compare("$gt", now)))
+            .Add("filter", LiveFilter(now))
             .Add("batchSize", new BsonInt32(BatchSize));
         var reply = await _client.ReadAsync(_database, find, cancellationToken).ConfigureAwait(false);
         var cursor = reply["cursor"] as BsonDocument;
@@ -242,15 +246,14 @@ internal sealed class MongoSessionStore : ISessionStore
 
     public async ValueTask<long> DestroyWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var filter = new BsonDocument().Add("data." + match.Path, match.BsonValue).Add("expiresAt", Compare("$gt", now));
+        var filter = LiveFilter(now).Add("data." + match.Path, match.BsonValue);
         var reply = await _client.WriteAsync(_database, DeleteCommand(filter, limit: 0), cancellationToken, retryable: false).ConfigureAwait(false);
         return Count(reply["n"]);
     }
 
     public async ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var filter = new BsonDocument().Add("expiresAt", Compare("$lte", now));
-        var reply = await _client.WriteAsync(_database, DeleteCommand(filter, limit: 0), cancellationToken, retryable: false).ConfigureAwait(false);
+        var reply = await _client.WriteAsync(_database, DeleteCommand(ExpiredFilter(now), limit: 0), cancellationToken, retryable: false).ConfigureAwait(false);
         return Count(reply["n"]);
     }
 
@@ -287,8 +290,19 @@ internal sealed class MongoSessionStore : ISessionStore
         }
     }
 
-    private static BsonDocument LiveFilter(string id, DateTimeOffset now) =>
-        new BsonDocument().Add("_id", new BsonString(id)).Add("expiresAt", Compare("$gt", now));
+    private static BsonDocument LiveFilter(string id, DateTimeOffset now) => LiveFilter(now).Add("_id", new BsonString(id));
+
+    // live: before the idle expiry, and before the absolute one when there is one
+    private static BsonDocument LiveFilter(DateTimeOffset now) => new BsonDocument()
+        .Add("expiresAt", Compare("$gt", now))
+        .Add("$or", new BsonArray()
+            .Add(new BsonDocument().Add("absoluteExpiresAt", new BsonDocument().Add("$exists", BsonBoolean.False)))
+            .Add(new BsonDocument().Add("absoluteExpiresAt", Compare("$gt", now))));
+
+    private static BsonDocument ExpiredFilter(DateTimeOffset now) => new BsonDocument()
+        .Add("$or", new BsonArray()
+            .Add(new BsonDocument().Add("expiresAt", Compare("$lte", now)))
+            .Add(new BsonDocument().Add("absoluteExpiresAt", Compare("$lte", now))));
 
     private static BsonDocument Compare(string op, DateTimeOffset instant) => new BsonDocument().Add(op, BsonDateTime.FromDateTimeOffset(instant));
 

@@ -3,12 +3,13 @@ using MongoSessions.Bson;
 namespace MongoSessions;
 
 /// <summary>
-/// One stored session: <c>{ _id, data, createdAt, expiresAt }</c>, the same shape in every store.
+/// One stored session: <c>{ _id, data, createdAt, expiresAt }</c> (plus <c>absoluteExpiresAt</c> and
+/// <c>browserSession</c> when set), the same shape in every store.
 /// </summary>
 public sealed class SessionRecord
 {
     /// <summary>Creates a record.</summary>
-    public SessionRecord(string id, SessionData data, DateTimeOffset createdAt, DateTimeOffset expiresAt, bool browserSessionCookie = false)
+    public SessionRecord(string id, SessionData data, DateTimeOffset createdAt, DateTimeOffset expiresAt, bool browserSessionCookie = false, DateTimeOffset? absoluteExpiresAt = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentNullException.ThrowIfNull(data);
@@ -17,6 +18,7 @@ public sealed class SessionRecord
         CreatedAt = createdAt;
         ExpiresAt = expiresAt;
         BrowserSessionCookie = browserSessionCookie;
+        AbsoluteExpiresAt = absoluteExpiresAt;
     }
 
     /// <summary>The session id (<c>_id</c>).</summary>
@@ -28,8 +30,17 @@ public sealed class SessionRecord
     /// <summary>When the session was created (<c>createdAt</c>), millisecond precision.</summary>
     public DateTimeOffset CreatedAt { get; }
 
-    /// <summary>When the session expires (<c>expiresAt</c>); at or after this instant it reads as absent.</summary>
+    /// <summary>When the session expires for inactivity (<c>expiresAt</c>); at or after this instant it reads as absent.</summary>
     public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>
+    /// When the session expires however active it is (<c>absoluteExpiresAt</c>, set at creation from
+    /// <see cref="MongoSessOptions.AbsoluteTimeout"/>); null without an absolute timeout.
+    /// </summary>
+    public DateTimeOffset? AbsoluteExpiresAt { get; set; }
+
+    /// <summary>The earlier of <see cref="ExpiresAt"/> and <see cref="AbsoluteExpiresAt"/>: when the session really ends.</summary>
+    public DateTimeOffset EffectiveExpiresAt => AbsoluteExpiresAt is { } absolute && absolute < ExpiresAt ? absolute : ExpiresAt;
 
     /// <summary>
     /// True after <see cref="MongoSess.ExpireAsync"/>: the cookie is a browser-session cookie from then on
@@ -38,10 +49,10 @@ public sealed class SessionRecord
     public bool BrowserSessionCookie { get; set; }
 
     /// <summary>True when the session has expired at <paramref name="now"/>.</summary>
-    public bool IsExpired(DateTimeOffset now) => ExpiresAt <= now;
+    public bool IsExpired(DateTimeOffset now) => EffectiveExpiresAt <= now;
 
     /// <summary>A deep copy.</summary>
-    public SessionRecord Clone() => new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie);
+    public SessionRecord Clone() => new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt);
 
     /// <summary>
     /// Applies an update as <see cref="ISessionStore.UpdateAsync"/> describes, all or none; for stores that
@@ -60,7 +71,7 @@ public sealed class SessionRecord
         {
             BrowserSessionCookie = browserSession;
         }
-        return new SessionWriteResult(results, BrowserSessionCookie);
+        return new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt);
     }
 
     /// <summary>Creates the record a <see cref="SessionUpdate"/> with <see cref="SessionUpdate.CreateIfMissing"/> makes.</summary>
@@ -71,7 +82,7 @@ public sealed class SessionRecord
     {
         ArgumentNullException.ThrowIfNull(update);
         var expiresAt = update.ExpiresAt ?? throw new ArgumentException("A session can only be created with an expiry.", nameof(update));
-        var record = new SessionRecord(update.Id, new SessionData(), Truncate(update.CreatedAt ?? update.Now), expiresAt);
+        var record = new SessionRecord(update.Id, new SessionData(), Truncate(update.CreatedAt ?? update.Now), expiresAt, absoluteExpiresAt: update.AbsoluteExpiresAt);
         result = record.Apply(update);
         return record;
     }
@@ -94,6 +105,10 @@ public sealed class SessionRecord
         {
             document.Add("browserSession", BsonBoolean.True);
         }
+        if (AbsoluteExpiresAt is { } absolute)
+        {
+            document.Add("absoluteExpiresAt", BsonDateTime.FromDateTimeOffset(absolute));
+        }
         return document;
     }
 
@@ -107,7 +122,8 @@ public sealed class SessionRecord
             throw new FormatException("The document is not a session record: it needs _id (string), data (document), createdAt and expiresAt (dates).");
         }
         bool browserSession = document["browserSession"] is BsonBoolean { Value: true };
-        return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession);
+        DateTimeOffset? absolute = document["absoluteExpiresAt"] is BsonDateTime a ? ToOffset(a) : null;
+        return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession, absolute);
     }
 
     private static DateTimeOffset ToOffset(BsonDateTime value) =>

@@ -34,6 +34,9 @@ public sealed class SessionUpdate
     /// </summary>
     public bool CreateIfMissing { get; }
 
+    /// <summary>When a session is created, its absolute expiry (<see cref="SessionRecord.AbsoluteExpiresAt"/>); ignored otherwise.</summary>
+    public DateTimeOffset? AbsoluteExpiresAt { get; init; }
+
     /// <summary>When a session is created, the creation time to record instead of <see cref="Now"/> (regeneration keeps the original one).</summary>
     public DateTimeOffset? CreatedAt { get; init; }
 

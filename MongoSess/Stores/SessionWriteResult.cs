@@ -12,12 +12,17 @@ public sealed class SessionWriteResult
     /// <see cref="SessionOperationKind.Pull"/> path that existed, at their paths; <see cref="SessionData.Apply"/> returns exactly this.
     /// </param>
     /// <param name="browserSessionCookie">The session's <see cref="SessionRecord.BrowserSessionCookie"/> after the update.</param>
-    public SessionWriteResult(SessionData values, bool browserSessionCookie)
+    /// <param name="absoluteExpiresAt">The session's <see cref="SessionRecord.AbsoluteExpiresAt"/>.</param>
+    public SessionWriteResult(SessionData values, bool browserSessionCookie, DateTimeOffset? absoluteExpiresAt = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         Values = values;
         BrowserSessionCookie = browserSessionCookie;
+        AbsoluteExpiresAt = absoluteExpiresAt;
     }
+
+    /// <summary>The session's absolute expiry, which caps the cookie's lifetime; null without one.</summary>
+    public DateTimeOffset? AbsoluteExpiresAt { get; }
 
     /// <summary>The new values of incremented paths and the old values of pulled paths.</summary>
     public SessionData Values { get; }
