@@ -298,9 +298,51 @@ public sealed class MongoSess
     public Task ExpireAsync(CancellationToken cancellationToken = default) => _session.ExpireAsync(cancellationToken);
 
     /// <summary>
+    /// The session's CSRF token, for a hidden form field: 32 random bytes (base64url), created on first use, the same
+    /// for every request of the session until <see cref="RegenerateTokenAsync"/> or <see cref="RegenerateAsync"/>.
+    /// Creates the session when there is none (a token must survive until the form comes back).
+    /// </summary>
+    public async Task<string> GetTokenAsync(CancellationToken cancellationToken = default)
+    {
+        var record = await _session.LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (record?.CsrfToken is { } token)
+        {
+            return token;
+        }
+        var result = await _session.WriteAsync([], create: true, cancellationToken, csrfToken: SessionIdGenerator.NewId()).ConfigureAwait(false);
+        return result!.CsrfToken ?? throw new MongoSessException("The session store did not keep the CSRF token.");
+    }
+
+    /// <summary>Replaces the session's CSRF token with a new one and returns it; creates the session when there is none.</summary>
+    public async Task<string> RegenerateTokenAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await _session.WriteAsync([], create: true, cancellationToken, csrfToken: SessionIdGenerator.NewId(), replaceCsrfToken: true).ConfigureAwait(false);
+        return result!.CsrfToken ?? throw new MongoSessException("The session store did not keep the CSRF token.");
+    }
+
+    /// <summary>
+    /// True when <paramref name="token"/> is the session's CSRF token, compared in constant time; false when the token
+    /// is missing, or the session or its token does not exist. Never creates anything.
+    /// </summary>
+    public async Task<bool> VerifyTokenAsync(string? token, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 256)
+        {
+            return false;
+        }
+        var record = await _session.LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (record?.CsrfToken is not { } expected || expected.Length != token.Length)
+        {
+            return false;
+        }
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(expected), System.Text.Encoding.UTF8.GetBytes(token));
+    }
+
+    /// <summary>
     /// Gives the session a new id, as OWASP requires after login or any change of privilege: the data moves to the new
-    /// id, the old id is deleted from the store (so a stolen old cookie opens nothing) and the new cookie is sent. Call
-    /// it before writing the response body. Does nothing when there is no session.
+    /// id, the old id is deleted from the store (so a stolen old cookie opens nothing), a CSRF token is replaced by a new
+    /// one, and the new cookie is sent. Call it before writing the response body. Does nothing when there is no session.
     /// </summary>
     /// <returns>True when the session was regenerated.</returns>
     /// <exception cref="InvalidOperationException">The response headers were already sent.</exception>

@@ -223,6 +223,32 @@ public abstract class SessionStoreContract
     }
 
     [Test]
+    public async Task A_csrf_token_is_added_once_and_replaced_only_on_request()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        SessionUpdate Token(string token, bool replace) => new(id, [], Now, Later, createIfMissing: false) { CsrfToken = token, ReplaceCsrfToken = replace };
+        Assert.That((await Store.UpdateAsync(Token("first", replace: false), default))!.CsrfToken, Is.EqualTo("first"));
+        Assert.That((await Store.UpdateAsync(Token("second", replace: false), default))!.CsrfToken, Is.EqualTo("first"), "a first use that lost the race gets the winner's token");
+        Assert.That((await Store.UpdateAsync(Token("third", replace: true), default))!.CsrfToken, Is.EqualTo("third"));
+        var record = await Store.LoadAsync(id, Now, default);
+        Assert.That(record!.CsrfToken, Is.EqualTo("third"));
+        Assert.That(record.Data.Keys, Is.EqualTo(new[] { "a" }), "the token is not session data");
+        Assert.That((await Store.UpdateAsync(Update(id, Set("b", 2)), default))!.CsrfToken, Is.EqualTo("third"));
+    }
+
+    [Test]
+    public async Task Concurrent_first_uses_agree_on_one_csrf_token()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+            (await Store.UpdateAsync(new SessionUpdate(id, [], Now, Later, createIfMissing: false) { CsrfToken = $"token{i}" }, default))!.CsrfToken)));
+        Assert.That(tokens.Distinct().Count(), Is.EqualTo(1));
+        Assert.That((await Store.LoadAsync(id, Now, default))!.CsrfToken, Is.EqualTo(tokens[0]));
+    }
+
+    [Test]
     public async Task Destroy_where_ends_the_live_sessions_that_match()
     {
         var ann1 = NewId();

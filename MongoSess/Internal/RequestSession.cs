@@ -53,7 +53,8 @@ internal sealed class RequestSession
 
     /// <summary>Applies the operations in one store call; creates the session when <paramref name="create"/> and there is none.</summary>
     /// <returns>The store's result, or null when there was no session and none was to be created.</returns>
-    public async Task<SessionWriteResult?> WriteAsync(IReadOnlyList<SessionOperation> operations, bool create, CancellationToken cancellationToken)
+    public async Task<SessionWriteResult?> WriteAsync(
+        IReadOnlyList<SessionOperation> operations, bool create, CancellationToken cancellationToken, string? csrfToken = null, bool replaceCsrfToken = false)
     {
         var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -63,7 +64,8 @@ internal sealed class RequestSession
             var expiresAt = now + _manager.Expires;
             if (_id is not null)
             {
-                var result = await Store.UpdateAsync(new SessionUpdate(_id, operations, now, expiresAt, createIfMissing: false), cancellationToken).ConfigureAwait(false);
+                var existing = new SessionUpdate(_id, operations, now, expiresAt, createIfMissing: false) { CsrfToken = csrfToken, ReplaceCsrfToken = replaceCsrfToken };
+                var result = await Store.UpdateAsync(existing, cancellationToken).ConfigureAwait(false);
                 if (result is not null)
                 {
                     UpdateCachedCopy(operations, result, expiresAt);
@@ -80,6 +82,7 @@ internal sealed class RequestSession
             var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, expiresAt, createIfMissing: true)
             {
                 AbsoluteExpiresAt = now + _manager.AbsoluteTimeout,
+                CsrfToken = csrfToken,
             };
             return await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
         }
@@ -170,6 +173,8 @@ internal sealed class RequestSession
                 CreatedAt = old.CreatedAt,
                 AbsoluteExpiresAt = old.AbsoluteExpiresAt,
                 BrowserSessionCookie = old.BrowserSessionCookie,
+                // OWASP: a new session after a privilege change also gets a new anti-CSRF token
+                CsrfToken = old.CsrfToken is null ? null : SessionIdGenerator.NewId(),
             };
             await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
             // the old id goes last: should this fail, the caller sees the error while the old cookie still works
@@ -271,6 +276,7 @@ internal sealed class RequestSession
             _record.Data.Apply(applied);
             _record.ExpiresAt = expiresAt;
             _record.BrowserSessionCookie = result.BrowserSessionCookie;
+            _record.CsrfToken = result.CsrfToken;
         }
         catch (InvalidOperationException)
         {

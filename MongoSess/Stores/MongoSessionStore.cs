@@ -88,7 +88,12 @@ internal sealed class MongoSessionStore : ISessionStore
         var unset = new BsonDocument();
         var increment = new BsonDocument();
         var push = new BsonDocument();
-        var fields = new BsonDocument().Add("_id", new BsonInt32(0)).Add("browserSession", new BsonInt32(1)).Add("absoluteExpiresAt", new BsonInt32(1));
+        var fields = new BsonDocument().Add("_id", new BsonInt32(0)).Add("browserSession", new BsonInt32(1)).Add("absoluteExpiresAt", new BsonInt32(1)).Add("csrf", new BsonInt32(1));
+        bool tokenIfMissing = update.CsrfToken is not null && !update.ReplaceCsrfToken;
+        if (tokenIfMissing && update.Operations.Count > 0)
+        {
+            throw new ArgumentException("An update that adds a missing CSRF token carries no other operations.", nameof(update));
+        }
         bool pulls = update.Operations.Any(o => o.Kind == SessionOperationKind.Pull);
         if (pulls && update.Operations.Any(o => o.Kind == SessionOperationKind.Increment))
         {
@@ -130,6 +135,10 @@ internal sealed class MongoSessionStore : ISessionStore
         {
             set.Set("browserSession", BsonBoolean.Of(browserSession));
         }
+        if (update.CsrfToken is { } token)
+        {
+            set.Set("csrf", new BsonString(token));
+        }
         var changes = new BsonDocument();
         AddIfAny(changes, "$set", set);
         AddIfAny(changes, "$unset", unset);
@@ -139,24 +148,35 @@ internal sealed class MongoSessionStore : ISessionStore
         {
             // nothing to change: only report whether the session is alive
             var record = await LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false);
-            return record is null ? null : new SessionWriteResult(new SessionData(), record.BrowserSessionCookie, record.AbsoluteExpiresAt);
+            return record is null ? null : new SessionWriteResult(new SessionData(), record.BrowserSessionCookie, record.AbsoluteExpiresAt) { CsrfToken = record.CsrfToken };
+        }
+        var query = LiveFilter(update.Id, update.Now);
+        if (tokenIfMissing)
+        {
+            query.Add("csrf", new BsonDocument().Add("$exists", BsonBoolean.False));
         }
         var command = new BsonDocument()
             .Add("findAndModify", new BsonString(_collection))
-            .Add("query", LiveFilter(update.Id, update.Now))
+            .Add("query", query)
             .Add("update", changes)
             .Add("new", BsonBoolean.Of(!pulls))
             .Add("fields", fields);
         var reply = await _client.WriteAsync(_database, command, cancellationToken).ConfigureAwait(false);
         if (reply["value"] is not BsonDocument value)
         {
-            return null;
+            if (!tokenIfMissing)
+            {
+                return null;
+            }
+            // no live session without a token: either it has one already (another request made it first) or it is gone
+            var existing = await LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false);
+            return existing is null ? null : new SessionWriteResult(new SessionData(), existing.BrowserSessionCookie, existing.AbsoluteExpiresAt) { CsrfToken = existing.CsrfToken };
         }
         var data = value["data"] as BsonDocument ?? new BsonDocument();
         // before the update when pulling: the flag is the old one, unless this very update sets it
         bool cookieFlag = update.BrowserSessionCookie ?? value["browserSession"] is BsonBoolean { Value: true };
         DateTimeOffset? absolute = value["absoluteExpiresAt"] is BsonDateTime a ? DateTimeOffset.FromUnixTimeMilliseconds(a.MillisecondsSinceEpoch) : null;
-        return new SessionWriteResult(new SessionData(data), cookieFlag, absolute);
+        return new SessionWriteResult(new SessionData(data), cookieFlag, absolute) { CsrfToken = value["csrf"] is BsonString csrf ? csrf.Value : null };
     }
 
     private async Task<SessionWriteResult> InsertAsync(SessionUpdate update, CancellationToken cancellationToken)

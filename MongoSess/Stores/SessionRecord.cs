@@ -9,7 +9,7 @@ namespace MongoSessions;
 public sealed class SessionRecord
 {
     /// <summary>Creates a record.</summary>
-    public SessionRecord(string id, SessionData data, DateTimeOffset createdAt, DateTimeOffset expiresAt, bool browserSessionCookie = false, DateTimeOffset? absoluteExpiresAt = null)
+    public SessionRecord(string id, SessionData data, DateTimeOffset createdAt, DateTimeOffset expiresAt, bool browserSessionCookie = false, DateTimeOffset? absoluteExpiresAt = null, string? csrfToken = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentNullException.ThrowIfNull(data);
@@ -19,6 +19,7 @@ public sealed class SessionRecord
         ExpiresAt = expiresAt;
         BrowserSessionCookie = browserSessionCookie;
         AbsoluteExpiresAt = absoluteExpiresAt;
+        CsrfToken = csrfToken;
     }
 
     /// <summary>The session id (<c>_id</c>).</summary>
@@ -39,6 +40,9 @@ public sealed class SessionRecord
     /// </summary>
     public DateTimeOffset? AbsoluteExpiresAt { get; set; }
 
+    /// <summary>The session's CSRF token (<c>csrf</c>), kept outside <see cref="Data"/>; null until first asked for.</summary>
+    public string? CsrfToken { get; set; }
+
     /// <summary>The earlier of <see cref="ExpiresAt"/> and <see cref="AbsoluteExpiresAt"/>: when the session really ends.</summary>
     public DateTimeOffset EffectiveExpiresAt => AbsoluteExpiresAt is { } absolute && absolute < ExpiresAt ? absolute : ExpiresAt;
 
@@ -52,7 +56,7 @@ public sealed class SessionRecord
     public bool IsExpired(DateTimeOffset now) => EffectiveExpiresAt <= now;
 
     /// <summary>A deep copy.</summary>
-    public SessionRecord Clone() => new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt);
+    public SessionRecord Clone() => new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt, CsrfToken);
 
     /// <summary>
     /// Applies an update as <see cref="ISessionStore.UpdateAsync"/> describes, all or none; for stores that
@@ -71,7 +75,11 @@ public sealed class SessionRecord
         {
             BrowserSessionCookie = browserSession;
         }
-        return new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt);
+        if (update.CsrfToken is { } token && (update.ReplaceCsrfToken || CsrfToken is null))
+        {
+            CsrfToken = token;
+        }
+        return new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken };
     }
 
     /// <summary>Creates the record a <see cref="SessionUpdate"/> with <see cref="SessionUpdate.CreateIfMissing"/> makes.</summary>
@@ -109,6 +117,10 @@ public sealed class SessionRecord
         {
             document.Add("absoluteExpiresAt", BsonDateTime.FromDateTimeOffset(absolute));
         }
+        if (CsrfToken is not null)
+        {
+            document.Add("csrf", new BsonString(CsrfToken));
+        }
         return document;
     }
 
@@ -123,7 +135,8 @@ public sealed class SessionRecord
         }
         bool browserSession = document["browserSession"] is BsonBoolean { Value: true };
         DateTimeOffset? absolute = document["absoluteExpiresAt"] is BsonDateTime a ? ToOffset(a) : null;
-        return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession, absolute);
+        string? csrf = document["csrf"] is BsonString token ? token.Value : null;
+        return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession, absolute, csrf);
     }
 
     private static DateTimeOffset ToOffset(BsonDateTime value) =>

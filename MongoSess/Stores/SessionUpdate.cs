@@ -40,6 +40,16 @@ public sealed class SessionUpdate
     /// <summary>When a session is created, the creation time to record instead of <see cref="Now"/> (regeneration keeps the original one).</summary>
     public DateTimeOffset? CreatedAt { get; init; }
 
+    /// <summary>
+    /// When not null, a CSRF token to store: always when <see cref="ReplaceCsrfToken"/>, otherwise only when the session
+    /// has none yet (so concurrent first uses agree on one token). An update that only adds a missing token carries no
+    /// operations.
+    /// </summary>
+    public string? CsrfToken { get; init; }
+
+    /// <summary>Whether <see cref="CsrfToken"/> replaces an existing token.</summary>
+    public bool ReplaceCsrfToken { get; init; }
+
     /// <summary>When not null, the new value of <see cref="SessionRecord.BrowserSessionCookie"/>.</summary>
     public bool? BrowserSessionCookie { get; init; }
 

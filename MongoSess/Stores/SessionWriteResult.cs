@@ -21,6 +21,9 @@ public sealed class SessionWriteResult
         AbsoluteExpiresAt = absoluteExpiresAt;
     }
 
+    /// <summary>The session's CSRF token after the update; null when it has none.</summary>
+    public string? CsrfToken { get; init; }
+
     /// <summary>The session's absolute expiry, which caps the cookie's lifetime; null without one.</summary>
     public DateTimeOffset? AbsoluteExpiresAt { get; }
 
