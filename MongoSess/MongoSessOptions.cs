@@ -28,11 +28,17 @@ public sealed class MongoSessOptions
     public TimeSpan? TouchAfter { get; set; }
 
     /// <summary>
-    /// How often expired sessions are swept from the store (<see cref="ISessionStore.RemoveExpiredAsync"/>).
-    /// Default 10 minutes; <see cref="TimeSpan.Zero"/> or <see cref="Timeout.InfiniteTimeSpan"/> turns the sweep off.
-    /// Sweeps never overlap and stop at <see cref="MongoSess.CloseAsync"/>.
+    /// How expired sessions are removed: <see cref="SessionCleanup.Default"/> (MongoDB's TTL index on MongoDB, a sweep
+    /// every 10 minutes elsewhere), <see cref="SessionCleanup.TtlIndex"/>, <see cref="SessionCleanup.Sweep"/>,
+    /// <see cref="SessionCleanup.Lottery"/> or <see cref="SessionCleanup.Off"/>.
     /// </summary>
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+    public SessionCleanup Cleanup { get; set; } = SessionCleanup.Default;
+
+    /// <summary>
+    /// Whether connecting to MongoDB creates the TTL indexes (when <see cref="Cleanup"/> uses them). Default true; turn
+    /// it off when the database account may not create indexes, and create them by hand (see README).
+    /// </summary>
+    public bool CreateIndexes { get; set; } = true;
 
     /// <summary>The clock used for expiry. Default <see cref="TimeProvider.System"/>; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -182,7 +182,7 @@ public sealed class ExpiryTests : SessionTestBase
         var inner = new MemorySessionStore();
         await MongoSess.CloseAsync();
         var options = Options();
-        options.SweepInterval = TimeSpan.FromMinutes(10);
+        options.Cleanup = SessionCleanup.Sweep(TimeSpan.FromMinutes(10));
         options.Expires = TimeSpan.FromMinutes(30);
         await MongoSess.ConnectAsync(inner, options);
         ServeRoutes();
@@ -213,7 +213,7 @@ public sealed class ExpiryTests : SessionTestBase
     {
         await MongoSess.CloseAsync();
         var options = Options();
-        options.SweepInterval = TimeSpan.FromMinutes(1);
+        options.Cleanup = SessionCleanup.Sweep(TimeSpan.FromMinutes(1));
         var counting = new CountingStore(new MemorySessionStore());
         await MongoSess.ConnectAsync(counting, options);
         await MongoSess.CloseAsync();
@@ -223,11 +223,38 @@ public sealed class ExpiryTests : SessionTestBase
     }
 
     [Test]
-    public async Task Negative_sweep_interval_is_rejected()
+    public async Task Cleanup_settings_are_validated()
     {
+        Assert.Throws<ArgumentOutOfRangeException>(() => SessionCleanup.Sweep(TimeSpan.FromSeconds(-5)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SessionCleanup.Sweep(TimeSpan.FromDays(2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SessionCleanup.Lottery(3, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SessionCleanup.Lottery(0, 100));
         await MongoSess.CloseAsync();
         var options = Options();
-        options.SweepInterval = TimeSpan.FromSeconds(-5);
-        Assert.ThrowsAsync<ArgumentException>(() => MongoSess.ConnectAsync(new MemorySessionStore(), options));
+        options.Cleanup = SessionCleanup.TtlIndex;
+        var e = Assert.ThrowsAsync<ArgumentException>(() => MongoSess.ConnectAsync(new MemorySessionStore(), options));
+        Assert.That(e!.Message, Does.Contain("MongoDB"));
+    }
+
+    [Test]
+    public async Task A_winning_lottery_sweeps_in_the_background_and_a_request_that_never_uses_the_session_never_draws()
+    {
+        var inner = new MemorySessionStore();
+        await MongoSess.CloseAsync();
+        var options = Options();
+        options.Cleanup = SessionCleanup.Lottery(1, 1);
+        options.Expires = TimeSpan.FromMinutes(30);
+        await MongoSess.ConnectAsync(inner, options);
+        Serve(async (session, ctx) => ctx.Request.Url!.AbsolutePath == "/idle" ? "idle" : $"{await session.IncrementAsync("views")}");
+        await RawHttp.SendAsync(Server!.Port, "GET", "/");
+        var sweeper = MongoSessions.Internal.SessionManager.Current!.Sweeper!;
+        await WaitForSweepsAsync(1);
+        Clock.Advance(TimeSpan.FromHours(1));
+        await RawHttp.SendAsync(Server.Port, "GET", "/idle");
+        Assert.That(sweeper.CompletedSweeps, Is.EqualTo(1), "no draw for a request that never used its session");
+        Assert.That(inner.StoredCount, Is.EqualTo(1));
+        await RawHttp.SendAsync(Server.Port, "GET", "/");
+        await WaitForSweepsAsync(2);
+        Assert.That(inner.StoredCount, Is.EqualTo(1), "the expired session was swept; the new one stays");
     }
 }

@@ -40,7 +40,7 @@ public abstract class SessionTestBase
     {
         Cookie = new SessionCookieOptions { Keys = keys ?? new Keyring(Secret) },
         TimeProvider = Clock,
-        SweepInterval = TimeSpan.Zero,
+        Cleanup = SessionCleanup.Off,
     };
 
     protected async Task ReconnectAsync(MongoSessOptions options)

@@ -49,12 +49,24 @@ public sealed class MongoSessionStoreTests : SessionStoreContract
         Assert.That(_server.Statistics.CommandCount("findAndModify"), Is.Zero, "nothing was sent");
     }
 
+    [TestCase(false, "default")]
+    [TestCase(true, "sweep")]
+    public async Task No_TTL_index_is_created_when_told_not_to_or_when_sweeping(bool createIndexes, string cleanup)
+    {
+        await using var server = MongoWireServer.Start();
+        var options = MongoTestConnections.Options(server.ConnectionString + "other");
+        options.CreateIndexes = createIndexes;
+        options.Cleanup = cleanup == "sweep" ? SessionCleanup.Sweep(TimeSpan.FromMinutes(5)) : SessionCleanup.Default;
+        await using var store = await MongoTestConnections.ConnectAsync(options);
+        Assert.That(server.Statistics.CommandCount("createIndexes"), Is.Zero);
+    }
+
     [Test]
     public async Task Connect_creates_the_TTL_index_once_and_expired_documents_go_when_the_monitor_runs()
     {
         List<WireIndex> Indexes() { lock (_server.Store.Gate) { return [.. _server.Store.Find("mongosess", "sessions")!.Indexes]; } }
         var indexes = Indexes();
-        Assert.That(indexes.Any(i => i.ExpireAfterSeconds == 0), Is.True, string.Join("; ", indexes));
+        Assert.That(indexes.Count(i => i.ExpireAfterSeconds == 0), Is.EqualTo(2), "expiresAt and absoluteExpiresAt: " + string.Join("; ", indexes));
         await using (var again = await MongoTestConnections.ConnectAsync(_server))
         {
             Assert.That(Indexes(), Has.Count.EqualTo(indexes.Count), "creating it again changes nothing");
@@ -86,7 +98,6 @@ public sealed class RealMongoSessionStoreTests : SessionStoreContract
             ConnectionString = s_uri,
             Database = "mongosess_tests",
             Collection = "sessions_" + Guid.NewGuid().ToString("N")[..12],
-            SweepInterval = TimeSpan.Zero,
         };
         return MongoTestConnections.ConnectAsync(options).GetAwaiter().GetResult();
     }

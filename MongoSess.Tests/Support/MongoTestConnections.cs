@@ -13,7 +13,6 @@ internal static class MongoTestConnections
         {
             ConnectionString = connectionString + separator + "serverSelectionTimeoutMS=3000&connectTimeoutMS=2000&heartbeatFrequencyMS=500" + extraQuery,
             MinHeartbeatInterval = TimeSpan.FromMilliseconds(20),
-            SweepInterval = TimeSpan.Zero,
             Cookie = new SessionCookieOptions { Keys = new Keyring(Keyring.GenerateSecret()) },
         };
     }

@@ -54,7 +54,10 @@ internal static class MongoStoreBuilder
         try
         {
             await client.ReadAsync("admin", new BsonDocument().Add("ping", new BsonInt32(1)), cancellationToken).ConfigureAwait(false);
-            await store.EnsureIndexesAsync(cancellationToken).ConfigureAwait(false);
+            if (options.CreateIndexes && options.Cleanup.Mode is SessionCleanupMode.Default or SessionCleanupMode.TtlIndex)
+            {
+                await store.EnsureIndexesAsync(cancellationToken).ConfigureAwait(false);
+            }
             return store;
         }
         catch

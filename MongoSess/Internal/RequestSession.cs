@@ -13,6 +13,7 @@ internal sealed class RequestSession
     private readonly SessionManager _manager;
     private readonly RequestCookies _cookies;
     private SemaphoreSlim? _gate;
+    private bool _lotteryDrawn;
     private bool _idRead;
     private bool _loaded;
     private string? _id;
@@ -307,6 +308,12 @@ internal sealed class RequestSession
     {
         var gate = _gate ?? Interlocked.CompareExchange(ref _gate, new SemaphoreSlim(1, 1), null) ?? _gate;
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!_lotteryDrawn)
+        {
+            // one draw per request that uses its session; requests that never touch it cost nothing
+            _lotteryDrawn = true;
+            _manager.DrawCleanupLottery();
+        }
         return gate;
     }
 }

@@ -10,6 +10,7 @@ internal sealed class SessionManager : IAsyncDisposable
     private static volatile SessionManager? s_current;
 
     private readonly ExpirySweeper? _sweeper;
+    private readonly SessionCleanup? _lottery;
 
     /// <summary>The connected manager, or null.</summary>
     public static SessionManager? Current => s_current;
@@ -81,7 +82,6 @@ internal sealed class SessionManager : IAsyncDisposable
 
     private SessionManager(ISessionStore store, SessionCookieOptions cookie, MongoSessOptions options, ILoggerFactory loggers)
     {
-        var sweepInterval = options.SweepInterval;
         var clock = options.TimeProvider;
         Store = store;
         Cookie = cookie;
@@ -90,10 +90,19 @@ internal sealed class SessionManager : IAsyncDisposable
         TouchAfter = options.TouchAfter ?? options.Expires / 10;
         Clock = clock;
         Logger = loggers.CreateLogger("MongoSess");
-        if (sweepInterval > TimeSpan.Zero && sweepInterval != Timeout.InfiniteTimeSpan)
+        var cleanup = options.Cleanup;
+        // the TTL index does MongoDB's cleanup; every other store needs sweeps
+        TimeSpan? interval = cleanup.Mode switch
         {
-            _sweeper = new ExpirySweeper(store, sweepInterval, clock, Logger);
+            SessionCleanupMode.Default when store is not MongoSessionStore => TimeSpan.FromMinutes(10),
+            SessionCleanupMode.Sweep => cleanup.Interval,
+            _ => null,
+        };
+        if (interval is not null || cleanup.Mode == SessionCleanupMode.Lottery)
+        {
+            _sweeper = new ExpirySweeper(store, interval, clock, Logger);
         }
+        _lottery = cleanup.Mode == SessionCleanupMode.Lottery ? cleanup : null;
     }
 
     public ISessionStore Store { get; }
@@ -113,10 +122,23 @@ internal sealed class SessionManager : IAsyncDisposable
 
     internal ExpirySweeper? Sweeper => _sweeper;
 
+    /// <summary>Called once per request that uses the store: with a lottery cleanup, maybe starts a background sweep.</summary>
+    public void DrawCleanupLottery()
+    {
+        if (_lottery is not null && Random.Shared.Next(_lottery.OutOf) < _lottery.Chances)
+        {
+            _sweeper!.TryStart();
+        }
+    }
+
     /// <summary>Validates the options and starts the sweep; the caller owns the returned manager.</summary>
     public static SessionManager Create(ISessionStore store, MongoSessOptions options)
     {
         Validate(options);
+        if (options.Cleanup.Mode == SessionCleanupMode.TtlIndex && store is not MongoSessionStore)
+        {
+            throw new ArgumentException($"SessionCleanup.TtlIndex needs the MongoDB store; use SessionCleanup.Sweep(...) with {store.GetType().Name}.", nameof(options));
+        }
         var loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var keys = options.Cookie.Keys;
         if (keys is null)
@@ -145,10 +167,7 @@ internal sealed class SessionManager : IAsyncDisposable
         {
             throw new ArgumentException("MongoSessOptions.TouchAfter cannot be negative; use Timeout.InfiniteTimeSpan to never extend on reads.", nameof(options));
         }
-        if (options.SweepInterval < TimeSpan.Zero && options.SweepInterval != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentException("MongoSessOptions.SweepInterval cannot be negative; use TimeSpan.Zero to turn the sweep off.", nameof(options));
-        }
+        ArgumentNullException.ThrowIfNull(options.Cleanup, "options.Cleanup");
         ArgumentNullException.ThrowIfNull(options.Cookie, "options.Cookie");
         ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
         options.Cookie.CheckAttributes();
