@@ -49,7 +49,7 @@ internal static class MongoStoreBuilder
         var collection = options.Collection ?? connectionString.Collection ?? DefaultCollection;
         ValidateNames(database, collection);
 
-        var client = new MongoClient(settings, WriteConcern(connectionString.Options));
+        var client = new MongoClient(settings, WriteConcern(connectionString.Options), logger);
         var store = new MongoSessionStore(client, database, collection, logger);
         try
         {
@@ -58,7 +58,15 @@ internal static class MongoStoreBuilder
             {
                 await store.EnsureIndexesAsync(cancellationToken).ConfigureAwait(false);
             }
+            logger.LogInformation("Connected to MongoDB {Database}.{Collection} ({Topology})", database, collection, client.Cluster.Description.Type);
             return store;
+        }
+        catch (MongoSessException e)
+        {
+            // the exception's message never holds the password; the connection string is not logged at all
+            logger.LogError("Connecting to MongoDB failed: {Error}", e.Message);
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
         catch
         {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MongoSessions.Bson;
 using MongoSessions.Mongo.Topology;
 
@@ -13,11 +15,13 @@ internal sealed class MongoClient : IAsyncDisposable
     private readonly ClusterSettings _settings;
     private readonly BsonDocument? _writeConcern;
     private readonly ServerSessionPool _sessions = new();
+    private readonly ILogger _logger;
 
-    public MongoClient(ClusterSettings settings, BsonDocument? writeConcern = null)
+    public MongoClient(ClusterSettings settings, BsonDocument? writeConcern = null, ILogger? logger = null)
     {
         _settings = settings;
         _writeConcern = writeConcern;
+        _logger = logger ?? NullLogger.Instance;
         Cluster = new MongoCluster(settings);
     }
 
@@ -74,6 +78,7 @@ internal sealed class MongoClient : IAsyncDisposable
                 {
                     Cluster.MarkUnknown(server.EndPoint, e.Message, clearPool: true);
                     firstError = e;
+                    LogRetry(command, server, e);
                     continue;
                 }
                 try
@@ -90,6 +95,7 @@ internal sealed class MongoClient : IAsyncDisposable
                         throw;
                     }
                     firstError = e;
+                    LogRetry(command, server, e);
                 }
                 catch (MongoSessCommandException e)
                 {
@@ -103,6 +109,7 @@ internal sealed class MongoClient : IAsyncDisposable
                         throw;
                     }
                     firstError = e;
+                    LogRetry(command, server, e);
                 }
                 finally
                 {
@@ -119,6 +126,10 @@ internal sealed class MongoClient : IAsyncDisposable
             }
         }
     }
+
+    // the command's name and the error only: the command itself may carry session data
+    private void LogRetry(BsonDocument command, ServerDescription server, MongoSessException error) =>
+        _logger.LogInformation("Retrying {Command} after an error on {Server}: {Error}", command.Count > 0 ? command[0].Name : "?", server.EndPoint, error.Message);
 
     private static bool SupportsRetryableWrites(ServerDescription server) =>
         server.LogicalSessionTimeoutMinutes is not null && server.Type is ServerType.RSPrimary or ServerType.Mongos;

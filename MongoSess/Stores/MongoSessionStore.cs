@@ -42,6 +42,7 @@ internal sealed class MongoSessionStore : ISessionStore
         try
         {
             await _client.WriteAsync(_database, command, cancellationToken, retryable: false).ConfigureAwait(false);
+            _logger.LogInformation("TTL indexes on {Database}.{Collection} are in place", _database, _collection);
         }
         catch (MongoSessCommandException e)
         {
