@@ -298,6 +298,53 @@ public sealed class MongoSess
     public Task ExpireAsync(CancellationToken cancellationToken = default) => _session.ExpireAsync(cancellationToken);
 
     /// <summary>
+    /// Stores a value that the next request that reads the session can read with <see cref="GetFlashAsync{T}"/>, and no
+    /// request after it (a "Welcome back" message after a redirect). Creates the session when there is none.
+    /// </summary>
+    /// <param name="key">A name without dots.</param>
+    /// <param name="value">Any value <see cref="SetAsync(string, object?, CancellationToken)"/> accepts.</param>
+    /// <param name="cancellationToken">Cancels the wait for the store.</param>
+    public Task FlashAsync(string key, object? value, CancellationToken cancellationToken = default)
+    {
+        ValidateFlashKey(key);
+        return _session.FlashAsync(key, ClrToBsonMapper.Map(value, key), cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads a flash value an earlier request stored; default when there is none. The first read of a request takes
+    /// every waiting flash value in one atomic step, so each is seen by exactly one request even when several run at once.
+    /// </summary>
+    public async Task<T?> GetFlashAsync<T>(string key, CancellationToken cancellationToken = default)
+    {
+        ValidateFlashKey(key);
+        await _session.LoadAsync(cancellationToken).ConfigureAwait(false);
+        return _session.TakenFlash.TryGetValue(key, out var entry) ? BsonToClrMapper.ConvertTo<T>(entry["v"], key) : default;
+    }
+
+    /// <summary>Keeps every flash value this request read for one more request.</summary>
+    public Task ReflashAsync(CancellationToken cancellationToken = default) => _session.KeepFlashAsync(null, cancellationToken);
+
+    /// <summary>Keeps the named flash values this request read for one more request.</summary>
+    public Task KeepAsync(params string[] keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var key in keys)
+        {
+            ValidateFlashKey(key);
+        }
+        return _session.KeepFlashAsync(keys, CancellationToken.None);
+    }
+
+    private static void ValidateFlashKey(string key)
+    {
+        SessionKey.Validate(key);
+        if (key.Contains('.'))
+        {
+            throw new ArgumentException($"A flash key cannot contain '.': '{key}'.", nameof(key));
+        }
+    }
+
+    /// <summary>
     /// The session's CSRF token, for a hidden form field: 32 random bytes (base64url), created on first use, the same
     /// for every request of the session until <see cref="RegenerateTokenAsync"/> or <see cref="RegenerateAsync"/>.
     /// Creates the session when there is none (a token must survive until the form comes back).

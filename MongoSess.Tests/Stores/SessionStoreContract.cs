@@ -249,6 +249,23 @@ public abstract class SessionStoreContract
     }
 
     [Test]
+    public async Task Flash_entries_live_beside_the_data_and_are_pulled_atomically()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1), SessionOperation.FlashSet("msg.e1", new BsonString("hi"))), default);
+        await Store.UpdateAsync(Update(id, SessionOperation.FlashSet("msg.e2", new BsonString("there"))), default);
+        var record = await Store.LoadAsync(id, Now, default);
+        Assert.That(record!.Data.Keys, Is.EqualTo(new[] { "a" }));
+        Assert.That(record.Flash.Find("msg.e1"), Is.EqualTo(new BsonString("hi")));
+        var taken = await Store.UpdateAsync(Update(id, SessionOperation.FlashPull("msg.e1"), SessionOperation.FlashPull("msg.e2")), default);
+        Assert.That(taken!.FlashValues.Find("msg.e1"), Is.EqualTo(new BsonString("hi")));
+        Assert.That(taken.FlashValues.Find("msg.e2"), Is.EqualTo(new BsonString("there")));
+        var again = await Store.UpdateAsync(Update(id, SessionOperation.FlashPull("msg.e1")), default);
+        Assert.That(again!.FlashValues.Contains("msg.e1"), Is.False, "taken once");
+        Assert.That((await Store.LoadAsync(id, Now, default))!.Data.Find("a"), Is.EqualTo(new BsonInt32(1)));
+    }
+
+    [Test]
     public async Task Destroy_where_ends_the_live_sessions_that_match()
     {
         var ann1 = NewId();

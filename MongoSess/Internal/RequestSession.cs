@@ -18,6 +18,7 @@ internal sealed class RequestSession
     private bool _loaded;
     private string? _id;
     private SessionRecord? _record;
+    private Dictionary<string, BsonDocument>? _flash;
 
     public RequestSession(SessionManager manager, RequestCookies cookies)
     {
@@ -204,6 +205,10 @@ internal sealed class RequestSession
             {
                 _id = null;
             }
+            else if (_record.Flash.Count > 0)
+            {
+                await TakeFlashLockedAsync(_record, now, cancellationToken).ConfigureAwait(false);
+            }
             else if (IsTouchDue(_record, now))
             {
                 await TouchLockedAsync(_record, now, cancellationToken).ConfigureAwait(false);
@@ -236,6 +241,79 @@ internal sealed class RequestSession
         return created;
     }
 
+    /// <summary>The flash entries this request took (key to its <c>{ v, t }</c> entry); empty before a load or without flash.</summary>
+    public IReadOnlyDictionary<string, BsonDocument> TakenFlash => _flash ?? s_noFlash;
+
+    private static readonly Dictionary<string, BsonDocument> s_noFlash = [];
+
+    /// <summary>Adds a flash entry under a fresh name, so it can never overwrite another request's.</summary>
+    public Task FlashAsync(string key, BsonValue value, CancellationToken cancellationToken)
+    {
+        var entry = new BsonDocument().Add("v", value).Add("t", BsonDateTime.FromDateTimeOffset(_manager.Now()));
+        return WriteAsync([SessionOperation.FlashSet(key + "." + NewEntryName(), entry)], create: true, cancellationToken);
+    }
+
+    /// <summary>Puts taken flash entries back for one more request, under fresh names and with their first times.</summary>
+    public async Task KeepFlashAsync(IEnumerable<string>? keys, CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken).ConfigureAwait(false);
+        var operations = new List<SessionOperation>();
+        foreach (var (key, entry) in TakenFlash)
+        {
+            if (keys is null || keys.Contains(key))
+            {
+                operations.Add(SessionOperation.FlashSet(key + "." + NewEntryName(), entry.DeepCloneDocument()));
+            }
+        }
+        if (operations.Count > 0)
+        {
+            await WriteAsync(operations, create: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // takes the entries this load saw in one atomic pull and shows what the pull returned: an entry another request
+    // took first is not shown twice, and one written after the pull stays for the next request
+    private async Task TakeFlashLockedAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pulls = new List<SessionOperation>();
+        foreach (var key in record.Flash.Document)
+        {
+            if (key.Value is BsonDocument entries)
+            {
+                foreach (var entry in entries)
+                {
+                    pulls.Add(SessionOperation.FlashPull(key.Name + "." + entry.Name));
+                }
+            }
+        }
+        var expiresAt = now + _manager.Expires;
+        var result = await Store.UpdateAsync(new SessionUpdate(record.Id, pulls, now, expiresAt, createIfMissing: false), cancellationToken).ConfigureAwait(false);
+        if (result is null)
+        {
+            Forget();
+            return;
+        }
+        _flash = [];
+        foreach (var key in result.FlashValues.Document)
+        {
+            // several entries under one key: the latest flash wins
+            if (key.Value is BsonDocument entries)
+            {
+                var latest = entries.Select(e => e.Value).OfType<BsonDocument>().MaxBy(e => (e["t"] as BsonDateTime)?.MillisecondsSinceEpoch ?? 0);
+                if (latest is not null)
+                {
+                    _flash[key.Name] = latest;
+                }
+            }
+        }
+        record.Flash.Document.Clear();
+        // the take moved the idle expiry too, so it counts as this read's touch
+        record.ExpiresAt = expiresAt;
+        _cookies.WriteSession(record.Id, record.EffectiveExpiresAt, record.BrowserSessionCookie, now);
+    }
+
+    private static string NewEntryName() => SessionIdGenerator.NewId()[..16];
+
     // the session was last extended at ExpiresAt - Expires; a read extends it again once TouchAfter has passed since
     private bool IsTouchDue(SessionRecord record, DateTimeOffset now) =>
         _manager.TouchAfter != Timeout.InfiniteTimeSpan && now - (record.ExpiresAt - _manager.Expires) >= _manager.TouchAfter;
@@ -266,7 +344,7 @@ internal sealed class RequestSession
             return;
         }
         var applied = new List<SessionOperation>(operations.Count);
-        foreach (var operation in operations)
+        foreach (var operation in operations.Where(o => o.Area == SessionArea.Data))
         {
             applied.Add(operation.Kind == SessionOperationKind.Increment && result.Values.Find(operation.Path) is { } value
                 ? SessionOperation.Set(operation.Path, value)

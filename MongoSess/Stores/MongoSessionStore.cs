@@ -103,7 +103,7 @@ internal sealed class MongoSessionStore : ISessionStore
         }
         foreach (var operation in update.Operations)
         {
-            var path = "data." + operation.Path;
+            var path = (operation.Area == SessionArea.Flash ? "flash." : "data.") + operation.Path;
             switch (operation.Kind)
             {
                 case SessionOperationKind.Set:
@@ -177,7 +177,11 @@ internal sealed class MongoSessionStore : ISessionStore
         // before the update when pulling: the flag is the old one, unless this very update sets it
         bool cookieFlag = update.BrowserSessionCookie ?? value["browserSession"] is BsonBoolean { Value: true };
         DateTimeOffset? absolute = value["absoluteExpiresAt"] is BsonDateTime a ? DateTimeOffset.FromUnixTimeMilliseconds(a.MillisecondsSinceEpoch) : null;
-        return new SessionWriteResult(new SessionData(data), cookieFlag, absolute) { CsrfToken = value["csrf"] is BsonString csrf ? csrf.Value : null };
+        return new SessionWriteResult(new SessionData(data), cookieFlag, absolute)
+        {
+            CsrfToken = value["csrf"] is BsonString csrf ? csrf.Value : null,
+            FlashValues = new SessionData(value["flash"] as BsonDocument ?? new BsonDocument()),
+        };
     }
 
     private async Task<SessionWriteResult> InsertAsync(SessionUpdate update, CancellationToken cancellationToken)

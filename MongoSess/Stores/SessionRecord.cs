@@ -9,7 +9,9 @@ namespace MongoSessions;
 public sealed class SessionRecord
 {
     /// <summary>Creates a record.</summary>
-    public SessionRecord(string id, SessionData data, DateTimeOffset createdAt, DateTimeOffset expiresAt, bool browserSessionCookie = false, DateTimeOffset? absoluteExpiresAt = null, string? csrfToken = null)
+    public SessionRecord(
+        string id, SessionData data, DateTimeOffset createdAt, DateTimeOffset expiresAt, bool browserSessionCookie = false,
+        DateTimeOffset? absoluteExpiresAt = null, string? csrfToken = null, SessionData? flash = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentNullException.ThrowIfNull(data);
@@ -20,6 +22,7 @@ public sealed class SessionRecord
         BrowserSessionCookie = browserSessionCookie;
         AbsoluteExpiresAt = absoluteExpiresAt;
         CsrfToken = csrfToken;
+        Flash = flash ?? new SessionData();
     }
 
     /// <summary>The session id (<c>_id</c>).</summary>
@@ -40,6 +43,9 @@ public sealed class SessionRecord
     /// </summary>
     public DateTimeOffset? AbsoluteExpiresAt { get; set; }
 
+    /// <summary>Flash entries waiting for the next request (<c>flash</c>), kept outside <see cref="Data"/>.</summary>
+    public SessionData Flash { get; }
+
     /// <summary>The session's CSRF token (<c>csrf</c>), kept outside <see cref="Data"/>; null until first asked for.</summary>
     public string? CsrfToken { get; set; }
 
@@ -56,7 +62,7 @@ public sealed class SessionRecord
     public bool IsExpired(DateTimeOffset now) => EffectiveExpiresAt <= now;
 
     /// <summary>A deep copy.</summary>
-    public SessionRecord Clone() => new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt, CsrfToken);
+    public SessionRecord Clone() => new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt, CsrfToken, Flash.Clone());
 
     /// <summary>
     /// Applies an update as <see cref="ISessionStore.UpdateAsync"/> describes, all or none; for stores that
@@ -66,7 +72,11 @@ public sealed class SessionRecord
     public SessionWriteResult Apply(SessionUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        var results = Data.Apply(update.Operations);
+        var dataOperations = update.Operations.Where(o => o.Area == SessionArea.Data).ToList();
+        var flashOperations = update.Operations.Where(o => o.Area == SessionArea.Flash).ToList();
+        // flash entries have unique names, so flash operations cannot fail once the data's have not
+        var results = Data.Apply(dataOperations);
+        var flashResults = Flash.Apply(flashOperations);
         if (update.ExpiresAt is { } expiresAt)
         {
             ExpiresAt = expiresAt;
@@ -79,7 +89,7 @@ public sealed class SessionRecord
         {
             CsrfToken = token;
         }
-        return new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken };
+        return new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken, FlashValues = flashResults };
     }
 
     /// <summary>Creates the record a <see cref="SessionUpdate"/> with <see cref="SessionUpdate.CreateIfMissing"/> makes.</summary>
@@ -121,6 +131,10 @@ public sealed class SessionRecord
         {
             document.Add("csrf", new BsonString(CsrfToken));
         }
+        if (Flash.Count > 0)
+        {
+            document.Add("flash", Flash.Document);
+        }
         return document;
     }
 
@@ -136,7 +150,8 @@ public sealed class SessionRecord
         bool browserSession = document["browserSession"] is BsonBoolean { Value: true };
         DateTimeOffset? absolute = document["absoluteExpiresAt"] is BsonDateTime a ? ToOffset(a) : null;
         string? csrf = document["csrf"] is BsonString token ? token.Value : null;
-        return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession, absolute, csrf);
+        var flash = document["flash"] is BsonDocument entries ? new SessionData(entries) : null;
+        return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession, absolute, csrf, flash);
     }
 
     private static DateTimeOffset ToOffset(BsonDateTime value) =>

@@ -21,6 +21,9 @@ public sealed class SessionWriteResult
         AbsoluteExpiresAt = absoluteExpiresAt;
     }
 
+    /// <summary>The old values of the flash paths the update pulled, at their paths (the flash counterpart of <see cref="Values"/>).</summary>
+    public SessionData FlashValues { get; init; } = new();
+
     /// <summary>The session's CSRF token after the update; null when it has none.</summary>
     public string? CsrfToken { get; init; }
 

@@ -1,0 +1,139 @@
+using MongoSessions.Bson;
+using MongoSessions.Tests.Support;
+
+namespace MongoSessions.Tests.Sessions;
+
+[TestFixture]
+public sealed class FlashTests : SessionTestBase
+{
+    private TestHttpServer ServeRoutes(Func<MongoSess, Task>? duringRead = null) => Serve(async (session, ctx) =>
+    {
+        var query = ctx.Request.QueryString;
+        switch (ctx.Request.Url!.AbsolutePath)
+        {
+            case "/flash":
+                foreach (var key in query.AllKeys)
+                {
+                    await session.FlashAsync(key!, query[key]);
+                }
+                return $"{await session.GetFlashAsync<string>(query.AllKeys[0]!) ?? "none"}";
+            case "/reflash":
+                var seen = await session.GetFlashAsync<string>("msg") ?? "none";
+                await session.ReflashAsync();
+                return seen;
+            case "/keep":
+                var a = await session.GetFlashAsync<string>("a") ?? "none";
+                await session.KeepAsync("a");
+                return a;
+            default:
+                var value = $"{await session.GetFlashAsync<string>(query["k"] ?? "msg") ?? "none"}";
+                if (duringRead is not null)
+                {
+                    await duringRead(session);
+                }
+                return value;
+        }
+    });
+
+    private async Task<string> CookieAfterAsync(string path)
+    {
+        var raw = await RawHttp.SendAsync(Server!.Port, "GET", path);
+        return "Cookie: sess=" + SessionCookieValue(raw);
+    }
+
+    private async Task<string> ReadAsync(string cookie, string path = "/read") => RawHttp.Body(await RawHttp.SendAsync(Server!.Port, "GET", path, cookie));
+
+    [Test]
+    public async Task A_flash_is_readable_in_the_next_request_only()
+    {
+        ServeRoutes();
+        var cookie = await CookieAfterAsync("/flash?msg=Welcome");
+        Assert.That(await ReadAsync(cookie), Is.EqualTo("Welcome"));
+        Assert.That(await ReadAsync(cookie), Is.EqualTo("none"));
+    }
+
+    [Test]
+    public async Task A_flash_is_not_readable_in_the_request_that_wrote_it()
+    {
+        ServeRoutes();
+        Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server!.Port, "GET", "/flash?msg=hi")), Is.EqualTo("none"));
+    }
+
+    [Test]
+    public async Task Concurrent_readers_see_a_flash_exactly_once()
+    {
+        ServeRoutes();
+        var cookie = await CookieAfterAsync("/flash?msg=once");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => ReadAsync(cookie)));
+        Assert.That(answers.Count(a => a == "once"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_flash_written_while_another_request_takes_flashes_is_not_lost()
+    {
+        string? id = null;
+        ServeRoutes(async session =>
+        {
+            // another request flashes right after this one took the waiting entries
+            id = session.Id;
+            var entry = new BsonDocument().Add("v", new BsonString("second")).Add("t", BsonDateTime.FromDateTimeOffset(Clock.GetUtcNow()));
+            await Store.Inner.UpdateAsync(new SessionUpdate(id!, [SessionOperation.FlashSet("msg.concurrent", entry)], Clock.GetUtcNow(), null, createIfMissing: false), default);
+        });
+        var cookie = await CookieAfterAsync("/flash?msg=first");
+        Assert.That(await ReadAsync(cookie), Is.EqualTo("first"));
+        Assert.That(await ReadAsync(cookie), Is.EqualTo("second"), "kept for the following request");
+    }
+
+    [Test]
+    public async Task The_latest_of_several_flashes_under_one_key_wins()
+    {
+        Serve(async (session, ctx) =>
+        {
+            if (ctx.Request.Url!.AbsolutePath == "/flash")
+            {
+                await session.FlashAsync("msg", "older");
+                Clock.Advance(TimeSpan.FromSeconds(1));
+                await session.FlashAsync("msg", "newer");
+                return "ok";
+            }
+            return await session.GetFlashAsync<string>("msg") ?? "none";
+        });
+        var cookie = await CookieAfterAsync("/flash");
+        Assert.That(await ReadAsync(cookie), Is.EqualTo("newer"));
+    }
+
+    [Test]
+    public async Task Reflash_keeps_every_flash_one_more_request()
+    {
+        ServeRoutes();
+        var cookie = await CookieAfterAsync("/flash?msg=again");
+        Assert.That(await ReadAsync(cookie, "/reflash"), Is.EqualTo("again"));
+        Assert.That(await ReadAsync(cookie), Is.EqualTo("again"));
+        Assert.That(await ReadAsync(cookie), Is.EqualTo("none"));
+    }
+
+    [Test]
+    public async Task Keep_keeps_only_the_named_flashes()
+    {
+        ServeRoutes();
+        var cookie = await CookieAfterAsync("/flash?a=A&b=B");
+        Assert.That(await ReadAsync(cookie, "/keep"), Is.EqualTo("A"));
+        Assert.That(await ReadAsync(cookie, "/read?k=a"), Is.EqualTo("A"));
+        var cookie2 = await CookieAfterAsync("/flash?a=A2&b=B2");
+        Assert.That(await ReadAsync(cookie2, "/keep"), Is.EqualTo("A2"));
+        Assert.That(await ReadAsync(cookie2, "/read?k=b"), Is.EqualTo("none"));
+    }
+
+    [Test]
+    public async Task Flash_keys_cannot_hold_dots_and_flashes_are_not_session_values()
+    {
+        Serve(async (session, ctx) =>
+        {
+            Assert.ThrowsAsync<ArgumentException>(() => session.FlashAsync("a.b", 1));
+            await session.FlashAsync("msg", "x");
+            return string.Join(",", (await session.GetAsync()).Keys);
+        });
+        using var client = Server!.CreateRawClient();
+        Assert.That(await GetTextAsync(client, "/"), Is.Empty);
+    }
+}
