@@ -92,7 +92,7 @@ public sealed class DemoRoutesTests
     }
 
     [Test]
-    public async Task Home_on_a_first_visit_shows_zero_and_creates_no_session()
+    public async Task Home_on_a_first_visit_shows_zero_and_a_login_form_with_a_csrf_token()
     {
         var cookies = new CookieContainer();
         using var client = _demo.CreateClient(cookies);
@@ -100,7 +100,72 @@ public sealed class DemoRoutesTests
         string html = await client.GetStringAsync("/");
 
         Assert.That(html, Does.Contain("<p class=\"count\" id=\"views\">0</p>"));
-        Assert.That(cookies.Count, Is.Zero);
+        Assert.That(html, Does.Contain("action=\"/login\""));
+        Assert.That(CsrfToken(html), Does.Match("^[A-Za-z0-9_-]{43}$"));
+        // the token lives in the session, so the page that shows it starts one
+        Assert.That(cookies.Count, Is.EqualTo(1));
+    }
+
+    private static string CsrfToken(string html) =>
+        System.Text.RegularExpressions.Regex.Match(html, "name=\"_csrf\" value=\"([^\"]+)\"").Groups[1].Value;
+
+    private static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
+        new(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
+
+    [Test]
+    public async Task Login_regenerates_the_session_stores_the_user_and_flashes_a_welcome_once()
+    {
+        var cookies = new CookieContainer();
+        using var client = _demo.CreateClient(cookies);
+        await client.GetStringAsync("/views");
+        string token = CsrfToken(await client.GetStringAsync("/"));
+        string before = cookies.GetCookies(_demo.Url)["sess"]!.Value;
+
+        using var login = await client.PostAsync("/login", Form(("user", "ann <admin>"), ("_csrf", token)));
+
+        Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+        Assert.That(cookies.GetCookies(_demo.Url)["sess"]!.Value[..43], Is.Not.EqualTo(before[..43]), "a new session id after login");
+        string page = await client.GetStringAsync("/");
+        Assert.That(page, Does.Contain("Welcome, ann &lt;admin&gt;"), "flashed, and HTML-encoded");
+        Assert.That(page, Does.Contain("Logged in as <strong>ann &lt;admin&gt;</strong>"));
+        Assert.That(page, Does.Contain("<p class=\"count\" id=\"views\">1</p>"), "the data moved to the new id");
+        Assert.That(CsrfToken(page), Is.Not.EqualTo(token), "a new CSRF token with the new session");
+        Assert.That(await client.GetStringAsync("/"), Does.Not.Contain("Welcome,"), "the flash shows once");
+    }
+
+    [TestCase(null)]
+    [TestCase("forged-token")]
+    public async Task Login_without_the_sessions_token_is_forbidden(string? token)
+    {
+        using var client = _demo.CreateClient();
+        await client.GetStringAsync("/");
+        var fields = token is null ? Form(("user", "ann")) : Form(("user", "ann"), ("_csrf", token));
+
+        using var response = await client.PostAsync("/login", fields);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await client.GetStringAsync("/"), Does.Not.Contain("Logged in as"));
+    }
+
+    [Test]
+    public async Task Another_sessions_token_does_not_log_in()
+    {
+        using var attacker = _demo.CreateClient();
+        string attackersToken = CsrfToken(await attacker.GetStringAsync("/"));
+        using var victim = _demo.CreateClient();
+        await victim.GetStringAsync("/");
+
+        using var response = await victim.PostAsync("/login", Form(("user", "mallory"), ("_csrf", attackersToken)));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task An_oversized_form_is_refused()
+    {
+        using var client = _demo.CreateClient();
+        using var response = await client.PostAsync("/login", Form(("user", new string('a', 40_000))));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
     }
 
     [Test]
@@ -109,12 +174,25 @@ public sealed class DemoRoutesTests
         using var client = _demo.CreateClient();
         await client.GetStringAsync("/views");
         await client.GetStringAsync("/views");
+        string token = CsrfToken(await client.GetStringAsync("/"));
 
-        using var response = await client.PostAsync("/logout", content: null);
+        using var response = await client.PostAsync("/logout", Form(("_csrf", token)));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
         Assert.That(response.Headers.Location?.OriginalString, Is.EqualTo("/"));
         Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("1"));
+    }
+
+    [Test]
+    public async Task Logout_without_the_token_is_forbidden_and_keeps_the_session()
+    {
+        using var client = _demo.CreateClient();
+        await client.GetStringAsync("/views");
+
+        using var response = await client.PostAsync("/logout", content: null);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("2"));
     }
 
     [Test]

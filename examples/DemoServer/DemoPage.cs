@@ -5,12 +5,26 @@ namespace MongoSessions.Demo;
 /// <summary>The home page: a self-contained HTML document, no external assets.</summary>
 internal static class DemoPage
 {
-    public static string Render(long views, string storeName)
+    /// <summary>What the page shows.</summary>
+    public sealed record Model(long Views, string StoreName, string? User, string? Message, string CsrfToken);
+
+    public static string Render(Model model)
     {
         // everything dynamic goes through HtmlEncode, even a number: users copy this page and add strings
-        string count = WebUtility.HtmlEncode(views.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        string store = WebUtility.HtmlEncode(storeName);
-        string noun = views == 1 ? "visit" : "visits";
+        string count = WebUtility.HtmlEncode(model.Views.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        string store = WebUtility.HtmlEncode(model.StoreName);
+        string noun = model.Views == 1 ? "visit" : "visits";
+        string csrf = WebUtility.HtmlEncode(model.CsrfToken);
+        string message = model.Message is null ? "" : $"""<p class="flash" id="flash">{WebUtility.HtmlEncode(model.Message)}</p>""";
+        string who = model.User is null
+            ? $"""
+              <form method="post" action="/login" class="login">
+                <input type="hidden" name="_csrf" value="{csrf}">
+                <label>User <input name="user" maxlength="64" required autocomplete="username"></label>
+                <button type="submit">Log in</button>
+              </form>
+              """
+            : $"""<p id="user">Logged in as <strong>{WebUtility.HtmlEncode(model.User)}</strong></p>""";
         return $$"""
             <!doctype html>
             <html lang="en">
@@ -28,16 +42,21 @@ internal static class DemoPage
               a.button { background: #2b6cb0; color: #fff; }
               button { background: #fff; color: #2b6cb0; }
               form { margin: 0; }
+              .flash { background: #e6fffa; border: 1px solid #38b2ac; border-radius: 6px; padding: 0.5rem 0.75rem; }
+              .login { display: flex; gap: 0.5rem; align-items: center; margin-top: 1rem; }
+              input { font: inherit; padding: 0.3rem 0.5rem; }
             </style>
             </head>
             <body>
             <h1>MongoSess demo</h1>
             <p class="muted">Sessions in the {{store}}.</p>
+            {{message}}
+            {{who}}
             <p class="count" id="views">{{count}}</p>
             <p>{{noun}} counted in this session.</p>
             <div class="actions">
               <a class="button" href="/views">Count a visit</a>
-              <form method="post" action="/logout"><button type="submit">Log out</button></form>
+              <form method="post" action="/logout"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">Log out</button></form>
             </div>
             </body>
             </html>

@@ -3,7 +3,7 @@ using System.Net;
 
 namespace MongoSessions.Demo;
 
-/// <summary>The demo's four routes; each handler writes and closes its response.</summary>
+/// <summary>The demo's routes; each handler writes and closes its response.</summary>
 internal sealed class DemoRoutes(string storeName)
 {
     public Task HandleAsync(HttpListenerContext context)
@@ -13,6 +13,7 @@ internal sealed class DemoRoutes(string storeName)
         {
             "/" => ("GET", HomeAsync),
             "/views" => ("GET", ViewsAsync),
+            "/login" => ("POST", LoginAsync),
             "/logout" => ("POST", LogoutAsync),
             "/healthz" => ("GET", HealthAsync),
             _ => null,
@@ -31,10 +32,40 @@ internal sealed class DemoRoutes(string storeName)
 
     private async Task HomeAsync(HttpListenerContext context)
     {
-        // reading never creates a session: a first visit sets no cookie
         var session = new MongoSess(context);
+        // the first read takes the flash message: it shows on this page once, never again
+        string? message = await session.GetFlashAsync<string>("message");
         long views = await session.GetAsync<long>("views");
-        await DemoResponse.HtmlAsync(context.Response, DemoPage.Render(views, storeName));
+        string? user = await session.GetAsync<string>("user");
+        // the forms need a CSRF token, which needs a session: a first visit gets its cookie here
+        string token = await session.GetTokenAsync();
+        await DemoResponse.HtmlAsync(context.Response, DemoPage.Render(new DemoPage.Model(views, storeName, user, message, token)));
+    }
+
+    private static async Task LoginAsync(HttpListenerContext context)
+    {
+        var form = await DemoForm.ReadAsync(context);
+        if (form is null)
+        {
+            return;
+        }
+        var session = new MongoSess(context);
+        if (!await session.VerifyTokenAsync(form["_csrf"]))
+        {
+            await DemoResponse.TextAsync(context.Response, 403, "invalid or missing CSRF token: reload the page and try again");
+            return;
+        }
+        string user = (form["user"] ?? "").Trim();
+        if (user.Length is 0 or > 64)
+        {
+            await DemoResponse.TextAsync(context.Response, 400, "enter a user name of 1 to 64 characters");
+            return;
+        }
+        // OWASP: a new session id (and CSRF token) at every change of privilege, so a planted cookie gains nothing
+        await session.RegenerateAsync();
+        await session.SetAsync("user", user);
+        await session.FlashAsync("message", $"Welcome, {user}");
+        DemoResponse.SeeOther(context.Response, "/");
     }
 
     private static async Task ViewsAsync(HttpListenerContext context)
@@ -47,7 +78,17 @@ internal sealed class DemoRoutes(string storeName)
 
     private static async Task LogoutAsync(HttpListenerContext context)
     {
+        var form = await DemoForm.ReadAsync(context);
+        if (form is null)
+        {
+            return;
+        }
         var session = new MongoSess(context);
+        if (!await session.VerifyTokenAsync(form["_csrf"]))
+        {
+            await DemoResponse.TextAsync(context.Response, 403, "invalid or missing CSRF token: reload the page and try again");
+            return;
+        }
         await session.EndAsync();
         DemoResponse.SeeOther(context.Response, "/");
     }
