@@ -84,30 +84,14 @@ public sealed class ConnectionTests : SessionTestBase
         Assert.That(disposed.Disposed, Is.True);
     }
 
-    private sealed class DisposeTrackingStore : ISessionStore
+    private sealed class DisposeTrackingStore() : DelegatingSessionStore(new MemorySessionStore())
     {
-        private readonly MemorySessionStore _inner = new();
-
         public bool Disposed { get; private set; }
 
-        public ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) => _inner.LoadAsync(id, now, cancellationToken);
-
-        public ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken) => _inner.UpdateAsync(update, cancellationToken);
-
-        public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) => _inner.DestroyAsync(id, cancellationToken);
-
-        public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => _inner.CountAsync(now, cancellationToken);
-
-        public IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, CancellationToken cancellationToken) => _inner.ListAsync(now, cancellationToken);
-
-        public ValueTask ClearAsync(CancellationToken cancellationToken) => _inner.ClearAsync(cancellationToken);
-
-        public ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => _inner.RemoveExpiredAsync(now, cancellationToken);
-
-        public ValueTask DisposeAsync()
+        public override ValueTask DisposeAsync()
         {
             Disposed = true;
-            return ValueTask.CompletedTask;
+            return base.DisposeAsync();
         }
     }
 }

@@ -5,22 +5,6 @@ namespace MongoSessions.Tests.Sessions;
 [TestFixture]
 public sealed class ConvenienceTests : SessionTestBase
 {
-    private async Task<string> RoundTripAsync(Func<MongoSess, Task> write, Func<MongoSess, Task<string>> read)
-    {
-        Serve(async (session, ctx) =>
-        {
-            if (ctx.Request.Url!.AbsolutePath == "/write")
-            {
-                await write(session);
-                return "written";
-            }
-            return await read(session);
-        });
-        using var browser = Server!.CreateBrowser();
-        Assert.That(await GetTextAsync(browser, "/write"), Is.EqualTo("written"));
-        return await GetTextAsync(browser, "/read");
-    }
-
     [Test]
     public async Task Get_with_a_default_and_Has_decide_by_existence_not_truthiness()
     {

@@ -52,6 +52,23 @@ public abstract class SessionTestBase
         await MongoSess.ConnectAsync(Store, options);
     }
 
+    /// <summary>Runs <paramref name="write"/> in one request and <paramref name="read"/> in the next, on one session.</summary>
+    protected async Task<string> RoundTripAsync(Func<MongoSess, Task> write, Func<MongoSess, Task<string>> read)
+    {
+        Serve(async (session, ctx) =>
+        {
+            if (ctx.Request.Url!.AbsolutePath == "/write")
+            {
+                await write(session);
+                return "written";
+            }
+            return await read(session);
+        });
+        using var browser = Server!.CreateBrowser();
+        Assert.That(await GetTextAsync(browser, "/write"), Is.EqualTo("written"));
+        return await GetTextAsync(browser, "/read");
+    }
+
     internal TestHttpServer Serve(Func<MongoSess, HttpListenerContext, Task<string>> handler) => Server = TestHttpServer.Start(handler);
 
     /// <summary>The session cookie value in a raw response, or null.</summary>

@@ -26,22 +26,6 @@ public sealed class ValueTests : SessionTestBase
         public DayOfWeek Day { get; set; }
     }
 
-    /// <summary>Runs <paramref name="write"/> in one request and <paramref name="read"/> in the next, on one session.</summary>
-    private async Task<string> RoundTripAsync(Func<MongoSess, Task> write, Func<MongoSess, Task<string>> read)
-    {
-        Serve(async (session, ctx) =>
-        {
-            if (ctx.Request.Url!.AbsolutePath == "/write")
-            {
-                await write(session);
-                return "written";
-            }
-            return await read(session);
-        });
-        using var browser = Server!.CreateBrowser();
-        Assert.That(await GetTextAsync(browser, "/write"), Is.EqualTo("written"));
-        return await GetTextAsync(browser, "/read");
-    }
 
     [Test]
     public async Task Each_supported_type_reads_back_as_the_type_it_was_written_with()

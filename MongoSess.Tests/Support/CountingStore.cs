@@ -3,11 +3,9 @@ using System.Collections.Concurrent;
 namespace MongoSessions.Tests.Support;
 
 /// <summary>Wraps a store and counts the calls made to it, to prove how many round trips a request costs.</summary>
-internal sealed class CountingStore(ISessionStore inner) : ISessionStore
+internal sealed class CountingStore(ISessionStore inner) : DelegatingSessionStore(inner)
 {
     private readonly ConcurrentDictionary<string, int> _calls = new();
-
-    public ISessionStore Inner => inner;
 
     public int Calls(string method) => _calls.GetValueOrDefault(method);
 
@@ -17,47 +15,45 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore
 
     private void Count(string method) => _calls.AddOrUpdate(method, 1, (_, n) => n + 1);
 
-    public ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    public override ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         Count(nameof(LoadAsync));
-        return inner.LoadAsync(id, now, cancellationToken);
+        return base.LoadAsync(id, now, cancellationToken);
     }
 
-    public ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
+    public override ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
     {
         Count(nameof(UpdateAsync));
-        return inner.UpdateAsync(update, cancellationToken);
+        return base.UpdateAsync(update, cancellationToken);
     }
 
-    public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken)
+    public override ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken)
     {
         Count(nameof(DestroyAsync));
-        return inner.DestroyAsync(id, cancellationToken);
+        return base.DestroyAsync(id, cancellationToken);
     }
 
-    public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public override ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         Count(nameof(CountAsync));
-        return inner.CountAsync(now, cancellationToken);
+        return base.CountAsync(now, cancellationToken);
     }
 
-    public IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public override IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         Count(nameof(ListAsync));
-        return inner.ListAsync(now, cancellationToken);
+        return base.ListAsync(now, cancellationToken);
     }
 
-    public ValueTask ClearAsync(CancellationToken cancellationToken)
+    public override ValueTask ClearAsync(CancellationToken cancellationToken)
     {
         Count(nameof(ClearAsync));
-        return inner.ClearAsync(cancellationToken);
+        return base.ClearAsync(cancellationToken);
     }
 
-    public ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public override ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         Count(nameof(RemoveExpiredAsync));
-        return inner.RemoveExpiredAsync(now, cancellationToken);
+        return base.RemoveExpiredAsync(now, cancellationToken);
     }
-
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

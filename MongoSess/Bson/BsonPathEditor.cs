@@ -54,12 +54,7 @@ internal static class BsonPathEditor
     public static void Push(BsonDocument document, string path, BsonValue value)
     {
         var (parent, last) = Walk(document, path, create: true)!.Value;
-        var current = parent switch
-        {
-            BsonDocument d => d[last],
-            BsonArray a when TryIndex(last, out int index) && index < a.Count => a[index],
-            _ => null,
-        };
+        var current = ValueAt(parent, last);
         switch (current)
         {
             case null:
@@ -77,12 +72,7 @@ internal static class BsonPathEditor
     public static BsonValue Increment(BsonDocument document, string path, long amount)
     {
         var (parent, last) = Walk(document, path, create: true)!.Value;
-        var current = parent switch
-        {
-            BsonDocument d => d[last],
-            BsonArray a when TryIndex(last, out int index) && index < a.Count => a[index],
-            _ => null,
-        };
+        var current = ValueAt(parent, last);
         BsonValue next = current switch
         {
             null => new BsonInt64(amount),
@@ -95,6 +85,13 @@ internal static class BsonPathEditor
         Assign(parent, last, next, path);
         return next;
     }
+
+    private static BsonValue? ValueAt(BsonValue parent, string name) => parent switch
+    {
+        BsonDocument d => d[name],
+        BsonArray a when TryIndex(name, out int index) && index < a.Count => a[index],
+        _ => null,
+    };
 
     private static long CheckedAdd(long value, long amount, string path)
     {

@@ -42,17 +42,27 @@ internal sealed class DemoRoutes(string storeName)
         await DemoResponse.HtmlAsync(context.Response, DemoPage.Render(new DemoPage.Model(views, storeName, user, message, token)));
     }
 
-    private static async Task LoginAsync(HttpListenerContext context)
+    // every form post carries the session's CSRF token; anything else is answered here and gets null
+    private static async Task<(MongoSess Session, System.Collections.Specialized.NameValueCollection Form)?> ReadCheckedFormAsync(HttpListenerContext context)
     {
         var form = await DemoForm.ReadAsync(context);
         if (form is null)
         {
-            return;
+            return null;
         }
         var session = new MongoSess(context);
         if (!await session.VerifyTokenAsync(form["_csrf"]))
         {
             await DemoResponse.TextAsync(context.Response, 403, "invalid or missing CSRF token: reload the page and try again");
+            return null;
+        }
+        return (session, form);
+    }
+
+    private static async Task LoginAsync(HttpListenerContext context)
+    {
+        if (await ReadCheckedFormAsync(context) is not var (session, form))
+        {
             return;
         }
         string user = (form["user"] ?? "").Trim();
@@ -78,15 +88,8 @@ internal sealed class DemoRoutes(string storeName)
 
     private static async Task LogoutAsync(HttpListenerContext context)
     {
-        var form = await DemoForm.ReadAsync(context);
-        if (form is null)
+        if (await ReadCheckedFormAsync(context) is not var (session, _))
         {
-            return;
-        }
-        var session = new MongoSess(context);
-        if (!await session.VerifyTokenAsync(form["_csrf"]))
-        {
-            await DemoResponse.TextAsync(context.Response, 403, "invalid or missing CSRF token: reload the page and try again");
             return;
         }
         await session.EndAsync();
