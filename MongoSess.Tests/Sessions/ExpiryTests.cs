@@ -208,6 +208,35 @@ public sealed class ExpiryTests : SessionTestBase
         Assert.That(sweeper.CompletedSweeps, Is.GreaterThanOrEqualTo(count));
     }
 
+    private sealed class FailingSweepStore() : DelegatingSessionStore(new MemorySessionStore())
+    {
+        public int Attempts { get; private set; }
+
+        public override ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            Attempts++;
+            throw new IOException("disk unplugged");
+        }
+    }
+
+    [Test]
+    public async Task A_failed_sweep_is_logged_and_the_next_one_still_runs()
+    {
+        await MongoSess.CloseAsync();
+        using var logs = new ListLoggerFactory();
+        var failing = new FailingSweepStore();
+        var options = Options();
+        options.Cleanup = SessionCleanup.Sweep(TimeSpan.FromMinutes(1));
+        options.LoggerFactory = logs;
+        await MongoSess.ConnectAsync(failing, options);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await WaitForSweepsAsync(1);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await WaitForSweepsAsync(2);
+        Assert.That(failing.Attempts, Is.EqualTo(2));
+        Assert.That(logs.Lines.Count(l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Message.Contains("Sweeping expired sessions failed")), Is.EqualTo(2));
+    }
+
     [Test]
     public async Task Close_waits_for_the_sweep_and_stops_it()
     {
