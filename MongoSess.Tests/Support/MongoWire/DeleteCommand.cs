@@ -10,24 +10,10 @@ internal static class DeleteCommand
         var statements = WriteErrorList.Statements(context, "deletes");
         bool ordered = context.Bool("ordered", fallback: true);
         var errors = new WriteErrorList();
-        int n = 0;
+        int n;
         lock (context.Store.Gate)
         {
-            for (int i = 0; i < statements.Count; i++)
-            {
-                try
-                {
-                    n += RunOne(context, statements[i]);
-                }
-                catch (MongoCommandError e)
-                {
-                    errors.Add(i, e);
-                    if (ordered)
-                    {
-                        break;
-                    }
-                }
-            }
+            n = errors.RunEach(statements.Count, ordered, i => RunOne(context, statements[i]));
         }
         var reply = new BsonDocument().Add("n", new BsonInt32(n));
         errors.AppendTo(reply);

@@ -12,26 +12,15 @@ internal static class InsertCommand
         var documents = WriteErrorList.Statements(context, "documents");
         bool ordered = context.Bool("ordered", fallback: true);
         var errors = new WriteErrorList();
-        int n = 0;
+        int n;
         lock (context.Store.Gate)
         {
             var collection = context.Store.GetOrCreate(context.Database, context.Collection);
-            for (int i = 0; i < documents.Count; i++)
+            n = errors.RunEach(documents.Count, ordered, i =>
             {
-                try
-                {
-                    collection.Insert(Prepare(documents[i], context.Clock));
-                    n++;
-                }
-                catch (MongoCommandError e)
-                {
-                    errors.Add(i, e);
-                    if (ordered)
-                    {
-                        break;
-                    }
-                }
-            }
+                collection.Insert(Prepare(documents[i], context.Clock));
+                return 1;
+            });
         }
         var reply = new BsonDocument().Add("n", new BsonInt32(n));
         errors.AppendTo(reply);

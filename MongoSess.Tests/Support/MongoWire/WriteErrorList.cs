@@ -21,6 +21,32 @@ internal sealed class WriteErrorList
         _errors.Add(entry);
     }
 
+    /// <summary>
+    /// Runs each statement in turn, recording a write error for each that fails; an ordered batch stops at the first
+    /// failure, as mongod does.
+    /// </summary>
+    /// <returns>The sum of what the successful statements returned (the reply's <c>n</c>).</returns>
+    public int RunEach(int count, bool ordered, Func<int, int> runOne)
+    {
+        int n = 0;
+        for (int i = 0; i < count; i++)
+        {
+            try
+            {
+                n += runOne(i);
+            }
+            catch (MongoCommandError e)
+            {
+                Add(i, e);
+                if (ordered)
+                {
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
     public void AppendTo(BsonDocument reply)
     {
         if (_errors.Count > 0)
