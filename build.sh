@@ -16,7 +16,26 @@ commands:
   test [args...]   restore, build and run every test; results in TestResults/
                    (extra args go to dotnet test)
   pack             write the NuGet package to artifacts/
+  bench [args...]  run the BenchmarkDotNet suite (benchmarks/MongoSess.Benchmarks)
+                   with a short job, a few minutes, and print the summary table;
+                   extra args go to BenchmarkDotNet (try: --filter '*Cookie*',
+                   --list flat, --job default for a long, more precise run)
+  load [--store memory|file|mongodb] [--connections N] [--seconds S]
+                   start the demo server and drive /healthz and /views with N
+                   keep-alive connections (default 32, each its own session) for
+                   S seconds per route (default 10); prints req/s, p50, p99,
+                   errors, counter violations and the session overhead
 USAGE
+}
+
+# builds a project in Release, quiet when it builds, the whole log when it does not; prints the dll path
+build_quietly() {
+    local log
+    if ! log="$(dotnet build "$1" -c Release --nologo -v quiet 2>&1)"; then
+        echo "$log" >&2
+        exit 1
+    fi
+    dotnet msbuild "$1" -nologo -p:Configuration=Release -getProperty:TargetPath
 }
 
 cmd="${1:-}"
@@ -46,6 +65,28 @@ case "$cmd" in
         ;;
     pack)
         dotnet pack MongoSess/MongoSess.csproj -c Release -o artifacts --nologo
+        ;;
+    bench)
+        dll="$(build_quietly benchmarks/MongoSess.Benchmarks/MongoSess.Benchmarks.csproj)"
+        out=BenchmarkDotNet.Artifacts
+        mkdir -p "$out"
+        rm -rf "$out/results"
+        echo "running the benchmarks; the full log goes to $out/bench.log" >&2
+        if ! dotnet "$dll" "$@" >"$out/bench.log" 2>&1; then
+            tail -n 60 "$out/bench.log" >&2
+            exit 1
+        fi
+        if compgen -G "$out/results/*-report-github.md" >/dev/null; then
+            grep -E '^// (typical|pool)' "$out/bench.log" | sort -u || true
+            cat "$out"/results/*-report-github.md
+        else
+            # --list, --help and the like: no results, so show what it said
+            cat "$out/bench.log"
+        fi
+        ;;
+    load)
+        dll="$(build_quietly benchmarks/MongoSess.Load/MongoSess.Load.csproj)"
+        exec dotnet "$dll" "$@"
         ;;
     *)
         if [[ -n "$cmd" ]]; then echo "unknown command: $cmd" >&2; fi

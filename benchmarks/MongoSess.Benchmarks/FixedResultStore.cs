@@ -1,0 +1,31 @@
+using System.Runtime.CompilerServices;
+using MongoSessions.Bson;
+
+namespace MongoSessions.Benchmarks;
+
+/// <summary>A store that answers every update at once with the same result: what is left is MongoSess's own cost.</summary>
+internal sealed class FixedResultStore : ISessionStore
+{
+    private readonly SessionWriteResult _result = new(new SessionData(new BsonDocument().Add("views", new BsonInt64(1))), browserSessionCookie: false);
+
+    public ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<SessionRecord?>(new SessionRecord(id, new SessionData(), now, now.AddDays(1)));
+
+    public ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken) => ValueTask.FromResult<SessionWriteResult?>(_result);
+
+    public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult(true);
+
+    public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => ValueTask.FromResult(0L);
+
+    public async IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask;
+        yield break;
+    }
+
+    public ValueTask ClearAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => ValueTask.FromResult(0L);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
