@@ -21,43 +21,70 @@ internal static class BsonBinaryReader
 
     private const int ObjectIdLength = 12;
 
+    // a scratch larger than this after a decode is dropped rather than kept by the thread
+    private const int MaxKeptScratch = 4096;
+
+    // elements are collected here first, so that each document's list is allocated once at its exact size
+    [ThreadStatic]
+    private static BsonElement[]? t_scratch;
+
     /// <summary>Decodes one document that fills <paramref name="bytes"/> exactly.</summary>
     public static BsonDocument ReadDocument(ReadOnlySpan<byte> bytes)
     {
         var input = bytes;
-        var document = ReadDocument(ref input, depth: 1);
-        if (!input.IsEmpty)
+        var scratch = new Scratch(t_scratch ??= new BsonElement[64]);
+        try
         {
-            throw new BsonFormatException($"{input.Length} bytes follow the end of the BSON document.");
+            var document = ReadDocument(ref input, depth: 1, ref scratch);
+            if (!input.IsEmpty)
+            {
+                throw new BsonFormatException($"{input.Length} bytes follow the end of the BSON document.");
+            }
+            return document;
         }
-        return document;
+        finally
+        {
+            // drop the references, so the scratch keeps no decoded value alive
+            scratch.Clear();
+            t_scratch = scratch.Elements.Length <= MaxKeptScratch ? scratch.Elements : null;
+        }
     }
 
-    private static BsonDocument ReadDocument(ref ReadOnlySpan<byte> input, int depth)
+    private static BsonDocument ReadDocument(ref ReadOnlySpan<byte> input, int depth, ref Scratch scratch)
     {
         var body = TakeDocumentBody(ref input, depth);
-        var document = new BsonDocument();
+        int start = scratch.Count;
         while (!body.IsEmpty)
         {
             var type = (BsonType)body[0];
             body = body[1..];
-            string name = ReadCString(ref body);
-            document.Add(name, ReadValue(type, ref body, depth));
+            string name = ReadName(ref body);
+            scratch.Push(new BsonElement(name, ReadValue(type, ref body, depth, ref scratch)));
+        }
+        var document = new BsonDocument(scratch.Count - start);
+        foreach (var element in scratch.PopFrom(start))
+        {
+            document.Add(element.Name, element.Value);
         }
         return document;
     }
 
     // the keys of an array are not kept: "0", "1", ... is only the canonical form (bson-corpus: degenerate arrays still decode)
-    private static BsonArray ReadArray(ref ReadOnlySpan<byte> input, int depth)
+    private static BsonArray ReadArray(ref ReadOnlySpan<byte> input, int depth, ref Scratch scratch)
     {
         var body = TakeDocumentBody(ref input, depth);
-        var array = new BsonArray();
+        int start = scratch.Count;
         while (!body.IsEmpty)
         {
             var type = (BsonType)body[0];
             body = body[1..];
             SkipCString(ref body);
-            array.Add(ReadValue(type, ref body, depth));
+            scratch.Push(new BsonElement(null!, ReadValue(type, ref body, depth, ref scratch)));
+        }
+        var array = new BsonArray(scratch.Count - start);
+        foreach (var element in scratch.PopFrom(start))
+        {
+            array.Add(element.Value);
         }
         return array;
     }
@@ -83,7 +110,7 @@ internal static class BsonBinaryReader
         return rest[..^1];
     }
 
-    private static BsonValue ReadValue(BsonType type, ref ReadOnlySpan<byte> input, int depth)
+    private static BsonValue ReadValue(BsonType type, ref ReadOnlySpan<byte> input, int depth, ref Scratch scratch)
     {
         switch (type)
         {
@@ -92,9 +119,9 @@ internal static class BsonBinaryReader
             case BsonType.String:
                 return new BsonString(ReadString(ref input));
             case BsonType.Document:
-                return ReadDocument(ref input, depth + 1);
+                return ReadDocument(ref input, depth + 1, ref scratch);
             case BsonType.Array:
-                return ReadArray(ref input, depth + 1);
+                return ReadArray(ref input, depth + 1, ref scratch);
             case BsonType.Binary:
                 return ReadBinary(ref input);
             case BsonType.Undefined:
@@ -123,13 +150,13 @@ internal static class BsonBinaryReader
             case BsonType.Symbol:
                 return new BsonSymbol(ReadString(ref input));
             case BsonType.JavaScriptWithScope:
-                return ReadJavaScriptWithScope(ref input, depth);
+                return ReadJavaScriptWithScope(ref input, depth, ref scratch);
             case BsonType.Int32:
-                return new BsonInt32(BinaryPrimitives.ReadInt32LittleEndian(Take(ref input, 4)));
+                return BsonInt32.Of(BinaryPrimitives.ReadInt32LittleEndian(Take(ref input, 4)));
             case BsonType.Timestamp:
                 return new BsonTimestamp(BinaryPrimitives.ReadUInt64LittleEndian(Take(ref input, 8)));
             case BsonType.Int64:
-                return new BsonInt64(BinaryPrimitives.ReadInt64LittleEndian(Take(ref input, 8)));
+                return BsonInt64.Of(BinaryPrimitives.ReadInt64LittleEndian(Take(ref input, 8)));
             case BsonType.Decimal128:
                 var bytes = Take(ref input, 16);
                 ulong low = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
@@ -164,7 +191,7 @@ internal static class BsonBinaryReader
         return new BsonBinary(subtype, data.ToArray());
     }
 
-    private static BsonJavaScriptWithScope ReadJavaScriptWithScope(ref ReadOnlySpan<byte> input, int depth)
+    private static BsonJavaScriptWithScope ReadJavaScriptWithScope(ref ReadOnlySpan<byte> input, int depth, ref Scratch scratch)
     {
         int length = ReadInt32(ref input);
         if (length < MinCodeWithScopeLength || length - 4 > input.Length)
@@ -174,7 +201,7 @@ internal static class BsonBinaryReader
         var contents = input[..(length - 4)];
         input = input[(length - 4)..];
         string code = ReadString(ref contents);
-        var scope = ReadDocument(ref contents, depth + 1);
+        var scope = ReadDocument(ref contents, depth + 1, ref scratch);
         if (!contents.IsEmpty)
         {
             throw new BsonFormatException("BSON code with scope length is longer than its code and scope.");
@@ -210,6 +237,19 @@ internal static class BsonBinaryReader
         return value;
     }
 
+    // element names repeat from document to document: short ASCII ones come from the name cache
+    private static string ReadName(ref ReadOnlySpan<byte> input)
+    {
+        int end = input.IndexOf((byte)0);
+        if (end < 0)
+        {
+            throw new BsonFormatException("BSON name or regular expression is not terminated by a NUL byte.");
+        }
+        string name = BsonNameCache.Get(input[..end]) ?? DecodeUtf8(input[..end]);
+        input = input[(end + 1)..];
+        return name;
+    }
+
     private static void SkipCString(ref ReadOnlySpan<byte> input)
     {
         int end = input.IndexOf((byte)0);
@@ -240,5 +280,37 @@ internal static class BsonBinaryReader
         var taken = input[..count];
         input = input[count..];
         return taken;
+    }
+
+    /// <summary>A stack of decoded elements on a reused array; a document takes its own off the top.</summary>
+    private struct Scratch(BsonElement[] elements)
+    {
+        public BsonElement[] Elements { get; private set; } = elements;
+
+        public int Count { get; private set; }
+
+        private int _highWater;
+
+        public void Push(BsonElement element)
+        {
+            if (Count == Elements.Length)
+            {
+                var larger = new BsonElement[Elements.Length * 2];
+                Elements.CopyTo(larger, 0);
+                Elements = larger;
+            }
+            Elements[Count++] = element;
+            _highWater = Math.Max(_highWater, Count);
+        }
+
+        /// <summary>The elements from <paramref name="start"/> up, which the caller copies before the next push.</summary>
+        public ReadOnlySpan<BsonElement> PopFrom(int start)
+        {
+            var taken = Elements.AsSpan(start, Count - start);
+            Count = start;
+            return taken;
+        }
+
+        public readonly void Clear() => Array.Clear(Elements, 0, _highWater);
     }
 }

@@ -14,15 +14,21 @@ internal static class CookieSigner
 
     public static string Sign(string id, Keyring keys)
     {
+        Span<char> value = stackalloc char[ValueLength];
+        return new string(value[..Sign(id, keys, value)]);
+    }
+
+    /// <summary>Writes the signed value of <paramref name="id"/> to <paramref name="destination"/>, which has room for <see cref="ValueLength"/> characters.</summary>
+    /// <returns>The number of characters written.</returns>
+    public static int Sign(string id, Keyring keys, Span<char> destination)
+    {
         Span<byte> idBytes = stackalloc byte[SessionIdGenerator.IdLength];
         int idLength = Encoding.ASCII.GetBytes(id, idBytes);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(keys.SigningKey, idBytes[..idLength], mac);
-        Span<char> value = stackalloc char[ValueLength];
-        id.AsSpan().CopyTo(value);
-        value[id.Length] = '.';
-        Base64Url.EncodeToChars(mac, value[(id.Length + 1)..]);
-        return new string(value);
+        PerThreadHmac.Compute(keys.Keys[0], idBytes[..idLength], mac);
+        id.AsSpan().CopyTo(destination);
+        destination[id.Length] = '.';
+        return id.Length + 1 + Base64Url.EncodeToChars(mac, destination[(id.Length + 1)..]);
     }
 
     /// <summary>Verifies a cookie value against every key of the ring.</summary>
@@ -50,7 +56,7 @@ internal static class CookieSigner
         var ring = keys.Keys;
         for (int i = 0; i < ring.Length; i++)
         {
-            HMACSHA256.HashData(ring[i], idBytes, expected);
+            PerThreadHmac.Compute(ring[i], idBytes, expected);
             if (CryptographicOperations.FixedTimeEquals(expected, presented))
             {
                 return CookieVerification.Valid(id.ToString(), signedWithCurrentKey: i == 0);

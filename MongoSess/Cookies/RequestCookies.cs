@@ -64,7 +64,7 @@ internal sealed class RequestCookies
     public void WriteSession(string id, DateTimeOffset expiresAt, bool browserSession, DateTimeOffset now)
     {
         TimeSpan? lifetime = browserSession || Options.MaxAge == TimeSpan.Zero ? null : Options.MaxAge ?? expiresAt - now;
-        Write(SetCookieWriter.Build(Options, CookieSigner.Sign(id, Options.Keys!), lifetime, now, IsSecure()));
+        Write(SetCookieWriter.BuildSigned(Options, id, Options.Keys!, lifetime, now, IsSecure()));
         _signedWithOldKey = false;
     }
 

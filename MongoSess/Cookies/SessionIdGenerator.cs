@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
@@ -11,6 +12,9 @@ internal static class SessionIdGenerator
     /// <summary>The length of an id in characters.</summary>
     public const int IdLength = 43;
 
+    private static readonly SearchValues<char> s_base64UrlChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     public static string NewId()
     {
         Span<byte> bytes = stackalloc byte[IdBytes];
@@ -19,19 +23,5 @@ internal static class SessionIdGenerator
     }
 
     /// <summary>True when the text has the exact shape of an id we issue.</summary>
-    public static bool IsWellFormed(ReadOnlySpan<char> id)
-    {
-        if (id.Length != IdLength)
-        {
-            return false;
-        }
-        foreach (char c in id)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    public static bool IsWellFormed(ReadOnlySpan<char> id) => id.Length == IdLength && !id.ContainsAnyExcept(s_base64UrlChars);
 }

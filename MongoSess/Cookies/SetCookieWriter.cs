@@ -1,9 +1,12 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 
 namespace MongoSessions.Cookies;
 
-/// <summary>Builds <c>Set-Cookie</c> header values (RFC 6265 section 4.1) for the session cookie.</summary>
+/// <summary>
+/// Builds <c>Set-Cookie</c> header values (RFC 6265 section 4.1) for the session cookie, straight into one string:
+/// it is written on every request that changes the session, so nothing else is allocated on the way.
+/// </summary>
 internal static class SetCookieWriter
 {
     private static readonly DateTimeOffset s_epoch = DateTimeOffset.UnixEpoch;
@@ -11,62 +14,158 @@ internal static class SetCookieWriter
     // a null lifetime gives a browser-session cookie: no Max-Age, no Expires
     public static string Build(SessionCookieOptions options, string value, TimeSpan? lifetime, DateTimeOffset now, bool secure)
     {
-        var builder = new StringBuilder(192);
-        builder.Append(options.Name).Append('=').Append(value);
-        AppendScope(builder, options);
-        if (lifetime is { } life)
+        var line = new CookieLine(stackalloc char[256], MaxLength(options, value.Length));
+        try
         {
-            long seconds = Math.Max(0, (long)life.TotalSeconds);
-            builder.Append("; Max-Age=").Append(seconds.ToString(CultureInfo.InvariantCulture));
-            // Expires for old browsers that ignore Max-Age; both name the same instant
-            builder.Append("; Expires=").Append(FormatDate(now.AddSeconds(seconds)));
+            line.Append(options.Name);
+            line.Append('=');
+            line.Append(value);
+            AppendAttributes(ref line, options, lifetime, now, secure);
+            return line.ToString();
         }
-        AppendFlags(builder, options, secure);
-        return builder.ToString();
+        finally
+        {
+            line.Dispose();
+        }
+    }
+
+    /// <summary>The session cookie for <paramref name="id"/>, signed with the ring's first key.</summary>
+    public static string BuildSigned(SessionCookieOptions options, string id, Keyring keys, TimeSpan? lifetime, DateTimeOffset now, bool secure)
+    {
+        var line = new CookieLine(stackalloc char[256], MaxLength(options, CookieSigner.ValueLength));
+        try
+        {
+            line.Append(options.Name);
+            line.Append('=');
+            line.Advance(CookieSigner.Sign(id, keys, line.Free));
+            AppendAttributes(ref line, options, lifetime, now, secure);
+            return line.ToString();
+        }
+        finally
+        {
+            line.Dispose();
+        }
     }
 
     /// <summary>A cookie that makes the browser forget the session cookie at once.</summary>
     public static string BuildDeletion(SessionCookieOptions options, bool secure)
     {
-        var builder = new StringBuilder(160);
-        builder.Append(options.Name).Append('=');
-        AppendScope(builder, options);
-        builder.Append("; Max-Age=0; Expires=").Append(FormatDate(s_epoch));
-        AppendFlags(builder, options, secure);
-        return builder.ToString();
-    }
-
-    private static void AppendScope(StringBuilder builder, SessionCookieOptions options)
-    {
-        builder.Append("; Path=").Append(options.Path);
-        if (options.Domain is not null)
+        var line = new CookieLine(stackalloc char[256], MaxLength(options, 0));
+        try
         {
-            builder.Append("; Domain=").Append(options.Domain);
+            line.Append(options.Name);
+            line.Append('=');
+            AppendScope(ref line, options);
+            line.Append("; Max-Age=0; Expires=");
+            line.AppendDate(s_epoch);
+            AppendFlags(ref line, options, secure);
+            return line.ToString();
+        }
+        finally
+        {
+            line.Dispose();
         }
     }
 
-    private static void AppendFlags(StringBuilder builder, SessionCookieOptions options, bool secure)
+    // everything but the name, value, path and domain fits in 128 characters
+    private static int MaxLength(SessionCookieOptions options, int valueLength) =>
+        options.Name.Length + valueLength + options.Path.Length + (options.Domain?.Length ?? 0) + 128;
+
+    private static void AppendAttributes(ref CookieLine line, SessionCookieOptions options, TimeSpan? lifetime, DateTimeOffset now, bool secure)
+    {
+        AppendScope(ref line, options);
+        if (lifetime is { } life)
+        {
+            long seconds = Math.Max(0, (long)life.TotalSeconds);
+            line.Append("; Max-Age=");
+            line.Append(seconds);
+            // Expires for old browsers that ignore Max-Age; both name the same instant
+            line.Append("; Expires=");
+            line.AppendDate(now.AddSeconds(seconds));
+        }
+        AppendFlags(ref line, options, secure);
+    }
+
+    private static void AppendScope(ref CookieLine line, SessionCookieOptions options)
+    {
+        line.Append("; Path=");
+        line.Append(options.Path);
+        if (options.Domain is not null)
+        {
+            line.Append("; Domain=");
+            line.Append(options.Domain);
+        }
+    }
+
+    private static void AppendFlags(ref CookieLine line, SessionCookieOptions options, bool secure)
     {
         // browsers drop SameSite=None cookies that lack Secure
         if (secure || options.SameSite == SameSiteMode.None)
         {
-            builder.Append("; Secure");
+            line.Append("; Secure");
         }
         if (options.HttpOnly)
         {
-            builder.Append("; HttpOnly");
+            line.Append("; HttpOnly");
         }
         if (options.SameSite != SameSiteMode.Unspecified)
         {
-            builder.Append("; SameSite=").Append(options.SameSite switch
+            line.Append(options.SameSite switch
             {
-                SameSiteMode.Strict => "Strict",
-                SameSiteMode.None => "None",
-                _ => "Lax",
+                SameSiteMode.Strict => "; SameSite=Strict",
+                SameSiteMode.None => "; SameSite=None",
+                _ => "; SameSite=Lax",
             });
         }
     }
 
-    // RFC 7231 IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT"
-    private static string FormatDate(DateTimeOffset instant) => instant.UtcDateTime.ToString("r", CultureInfo.InvariantCulture);
+    /// <summary>Characters on the stack, or in a pooled array when the options make the line long.</summary>
+    private ref struct CookieLine
+    {
+        private readonly char[]? _rented;
+        private readonly Span<char> _chars;
+        private int _length;
+
+        public CookieLine(Span<char> stack, int maxLength)
+        {
+            _rented = maxLength > stack.Length ? ArrayPool<char>.Shared.Rent(maxLength) : null;
+            _chars = _rented ?? stack;
+            _length = 0;
+        }
+
+        public readonly Span<char> Free => _chars[_length..];
+
+        public void Advance(int count) => _length += count;
+
+        public void Append(char value) => _chars[_length++] = value;
+
+        public void Append(string value)
+        {
+            value.CopyTo(_chars[_length..]);
+            _length += value.Length;
+        }
+
+        public void Append(long value)
+        {
+            value.TryFormat(_chars[_length..], out int written, default, CultureInfo.InvariantCulture);
+            _length += written;
+        }
+
+        // RFC 7231 IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT"
+        public void AppendDate(DateTimeOffset instant)
+        {
+            instant.UtcDateTime.TryFormat(_chars[_length..], out int written, "r", CultureInfo.InvariantCulture);
+            _length += written;
+        }
+
+        public override readonly string ToString() => new(_chars[.._length]);
+
+        public readonly void Dispose()
+        {
+            if (_rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(_rented);
+            }
+        }
+    }
 }
