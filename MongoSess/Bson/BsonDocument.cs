@@ -78,6 +78,30 @@ internal sealed record BsonDocument : BsonValue, IEnumerable<BsonElement>
         return true;
     }
 
+    public bool TryGetValue(ReadOnlySpan<char> name, out BsonValue value)
+    {
+        int index = IndexOf(name);
+        if (index < 0)
+        {
+            value = null!;
+            return false;
+        }
+        value = _elements[index].Value;
+        return true;
+    }
+
+    public int IndexOf(ReadOnlySpan<char> name)
+    {
+        for (int i = 0; i < _elements.Count; i++)
+        {
+            if (name.SequenceEqual(_elements[i].Name))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public int IndexOf(string name)
     {
         for (int i = 0; i < _elements.Count; i++)

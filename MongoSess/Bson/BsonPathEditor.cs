@@ -6,11 +6,15 @@ namespace MongoSessions.Bson;
 /// </summary>
 internal static class BsonPathEditor
 {
+    // every Get goes through here: walk the path in place rather than splitting it
     public static BsonValue? Find(BsonDocument document, string path)
     {
         BsonValue current = document;
-        foreach (var part in path.Split('.'))
+        var rest = path.AsSpan();
+        while (true)
         {
+            int dot = rest.IndexOf('.');
+            var part = dot < 0 ? rest : rest[..dot];
             switch (current)
             {
                 case BsonDocument d when d.TryGetValue(part, out var next):
@@ -22,8 +26,12 @@ internal static class BsonPathEditor
                 default:
                     return null;
             }
+            if (dot < 0)
+            {
+                return current;
+            }
+            rest = rest[(dot + 1)..];
         }
-        return current;
     }
 
     public static void Set(BsonDocument document, string path, BsonValue value)
@@ -75,9 +83,9 @@ internal static class BsonPathEditor
         var current = ValueAt(parent, last);
         BsonValue next = current switch
         {
-            null => new BsonInt64(amount),
-            BsonInt32 i => new BsonInt64(CheckedAdd(i.Value, amount, path)),
-            BsonInt64 l => new BsonInt64(CheckedAdd(l.Value, amount, path)),
+            null => BsonInt64.Of(amount),
+            BsonInt32 i => BsonInt64.Of(CheckedAdd(i.Value, amount, path)),
+            BsonInt64 l => BsonInt64.Of(CheckedAdd(l.Value, amount, path)),
             BsonDouble d => new BsonDouble(d.Value + amount),
             BsonDecimal128 m => Decimal128Converter.FromDecimal(Decimal128Converter.ToDecimal(m) + amount),
             _ => throw new InvalidOperationException($"Cannot increment session key '{path}': it holds a {current.Type}, not a number."),
@@ -108,6 +116,11 @@ internal static class BsonPathEditor
     // finds the container of the last path part; with create, makes missing documents on the way, as $set does
     private static (BsonValue Parent, string Last)? Walk(BsonDocument document, string path, bool create)
     {
+        if (!path.Contains('.'))
+        {
+            // a top-level key, the common case: the document itself is the container
+            return (document, path);
+        }
         var parts = path.Split('.');
         BsonValue current = document;
         for (int i = 0; i < parts.Length - 1; i++)
@@ -173,7 +186,7 @@ internal static class BsonPathEditor
         array[index] = value;
     }
 
-    private static bool TryIndex(string part, out int index) =>
+    private static bool TryIndex(ReadOnlySpan<char> part, out int index) =>
         int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index);
 
     private static InvalidOperationException PathNotViable(string path, string part, BsonValue blocking) =>

@@ -22,7 +22,8 @@ internal sealed class MongoConnection : IAsyncDisposable
     private readonly Stream _stream;
     private readonly ConnectionSettings _settings;
     private readonly ArrayBufferWriter<byte> _output = new(1024);
-    private readonly byte[] _header = new byte[MessageHeader.Size];
+    // replies up to this size arrive in one read; larger ones get a pooled buffer of their own
+    private readonly byte[] _receive = new byte[4096];
     private int _maxMessageSize = 48_000_000;
 
     private MongoConnection(MongoEndPoint endPoint, Stream stream, ConnectionSettings settings, int generation)
@@ -130,16 +131,21 @@ internal sealed class MongoConnection : IAsyncDisposable
         using var timeout = _settings.SocketTimeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout?.CancelAfter(_settings.SocketTimeout);
         var token = timeout?.Token ?? cancellationToken;
-        byte[]? body = null;
+        byte[]? rented = null;
         try
         {
+            // the whole message in one write, and usually the whole reply in one read
             await _stream.WriteAsync(_output.WrittenMemory, token).ConfigureAwait(false);
-            await _stream.ReadExactlyAsync(_header, token).ConfigureAwait(false);
-            var header = MessageHeader.Read(_header);
-            int bodyLength = header.MessageLength - MessageHeader.Size;
+            int received = await _stream.ReadAtLeastAsync(_receive, MessageHeader.Size, throwOnEndOfStream: true, token).ConfigureAwait(false);
+            var header = MessageHeader.Read(_receive);
             if (header.MessageLength < MessageHeader.Size + 5 || header.MessageLength > _maxMessageSize)
             {
                 throw Invalid($"its length {header.MessageLength} is outside 21..{_maxMessageSize}");
+            }
+            if (received > header.MessageLength)
+            {
+                // one request, one reply: anything after it is not ours to read
+                throw Invalid($"{received - header.MessageLength} bytes follow the reply");
             }
             if (header.ResponseTo != requestId)
             {
@@ -149,9 +155,19 @@ internal sealed class MongoConnection : IAsyncDisposable
             {
                 throw Invalid($"it has opcode {(int)header.OpCode}, not {(int)expectedOpCode}");
             }
-            body = ArrayPool<byte>.Shared.Rent(bodyLength);
-            await _stream.ReadExactlyAsync(body.AsMemory(0, bodyLength), token).ConfigureAwait(false);
-            var reply = expectedOpCode == OpCode.Msg ? OpMsgReply.Parse(body.AsSpan(0, bodyLength)) : OpQueryHandshake.ParseReply(body.AsSpan(0, bodyLength));
+            var message = _receive;
+            if (header.MessageLength > message.Length)
+            {
+                rented = ArrayPool<byte>.Shared.Rent(header.MessageLength);
+                _receive.AsSpan(0, received).CopyTo(rented);
+                message = rented;
+            }
+            if (received < header.MessageLength)
+            {
+                await _stream.ReadExactlyAsync(message.AsMemory(received, header.MessageLength - received), token).ConfigureAwait(false);
+            }
+            var body = message.AsSpan(MessageHeader.Size, header.MessageLength - MessageHeader.Size);
+            var reply = expectedOpCode == OpCode.Msg ? OpMsgReply.Parse(body) : OpQueryHandshake.ParseReply(body);
             LastUsedTicks = Environment.TickCount64;
             return reply;
         }
@@ -183,9 +199,9 @@ internal sealed class MongoConnection : IAsyncDisposable
         }
         finally
         {
-            if (body is not null)
+            if (rented is not null)
             {
-                ArrayPool<byte>.Shared.Return(body);
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
     }
