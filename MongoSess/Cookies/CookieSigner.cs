@@ -26,6 +26,13 @@ internal static class CookieSigner
         int idLength = Encoding.ASCII.GetBytes(id, idBytes);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         PerThreadHmac.Compute(keys.Keys[0], idBytes[..idLength], mac);
+        return Write(id, mac, destination);
+    }
+
+    /// <summary>Writes <paramref name="id"/> with a MAC already computed (or verified) for it under the ring's first key.</summary>
+    /// <returns>The number of characters written.</returns>
+    public static int Write(string id, ReadOnlySpan<byte> mac, Span<char> destination)
+    {
         id.AsSpan().CopyTo(destination);
         destination[id.Length] = '.';
         return id.Length + 1 + Base64Url.EncodeToChars(mac, destination[(id.Length + 1)..]);
@@ -33,7 +40,11 @@ internal static class CookieSigner
 
     /// <summary>Verifies a cookie value against every key of the ring.</summary>
     /// <returns>The verification outcome; the id is only set when a key matched.</returns>
-    public static CookieVerification Verify(ReadOnlySpan<char> value, Keyring keys)
+    public static CookieVerification Verify(ReadOnlySpan<char> value, Keyring keys) => Verify(value, keys, stackalloc byte[HMACSHA256.HashSizeInBytes]);
+
+    /// <summary>Verifies a cookie value against every key of the ring, and leaves its MAC in <paramref name="mac"/> (32 bytes).</summary>
+    /// <returns>The verification outcome; the id is only set when a key matched, and only then does the MAC mean anything.</returns>
+    public static CookieVerification Verify(ReadOnlySpan<char> value, Keyring keys, Span<byte> mac)
     {
         if (value.Length != ValueLength || value[SessionIdGenerator.IdLength] != '.')
         {
@@ -44,7 +55,7 @@ internal static class CookieSigner
         {
             return CookieVerification.Invalid(CookieRejection.Malformed);
         }
-        Span<byte> presented = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        var presented = mac[..HMACSHA256.HashSizeInBytes];
         if (Base64Url.DecodeFromChars(value[(SessionIdGenerator.IdLength + 1)..], presented, out _, out int written) != System.Buffers.OperationStatus.Done
             || written != presented.Length)
         {

@@ -18,6 +18,10 @@ internal sealed class RequestCookies
     private bool _requestHadCookie;
     private string? _written;
 
+    // the MAC of the verified cookie under the current key: re-issuing that id then needs no second HMAC
+    private CookieMac _verifiedMac;
+    private bool _verifiedMacIsCurrent;
+
     public RequestCookies(HttpListenerRequest request, HttpListenerResponse response, SessionCookieOptions options, ILogger logger)
     {
         _request = request;
@@ -64,7 +68,12 @@ internal sealed class RequestCookies
     public void WriteSession(string id, DateTimeOffset expiresAt, bool browserSession, DateTimeOffset now)
     {
         TimeSpan? lifetime = browserSession || Options.MaxAge == TimeSpan.Zero ? null : Options.MaxAge ?? expiresAt - now;
-        Write(SetCookieWriter.BuildSigned(Options, id, Options.Keys!, lifetime, now, IsSecure()));
+        ReadOnlySpan<byte> knownMac = default;
+        if (_verifiedMacIsCurrent && id == _verifiedId)
+        {
+            knownMac = _verifiedMac;
+        }
+        Write(SetCookieWriter.BuildSigned(Options, id, Options.Keys!, knownMac, lifetime, now, IsSecure()));
         _signedWithOldKey = false;
     }
 
@@ -86,11 +95,12 @@ internal sealed class RequestCookies
         foreach (var value in new CookieHeaderParser(header, Options.Name))
         {
             _requestHadCookie = true;
-            var verification = CookieSigner.Verify(value, Options.Keys!);
+            var verification = CookieSigner.Verify(value, Options.Keys!, _verifiedMac);
             if (verification.IsValid)
             {
                 _verifiedId = verification.Id;
                 _signedWithOldKey = !verification.SignedWithCurrentKey;
+                _verifiedMacIsCurrent = verification.SignedWithCurrentKey;
                 return;
             }
             // the reason only: the value itself is a credential

@@ -30,14 +30,21 @@ internal static class SetCookieWriter
     }
 
     /// <summary>The session cookie for <paramref name="id"/>, signed with the ring's first key.</summary>
-    public static string BuildSigned(SessionCookieOptions options, string id, Keyring keys, TimeSpan? lifetime, DateTimeOffset now, bool secure)
+    public static string BuildSigned(SessionCookieOptions options, string id, Keyring keys, TimeSpan? lifetime, DateTimeOffset now, bool secure) =>
+        BuildSigned(options, id, keys, default, lifetime, now, secure);
+
+    /// <summary>
+    /// The session cookie for <paramref name="id"/> with its MAC under the ring's first key, when the caller has it
+    /// (a cookie verified with that key carries it), or signed here when <paramref name="knownMac"/> is empty.
+    /// </summary>
+    public static string BuildSigned(SessionCookieOptions options, string id, Keyring keys, ReadOnlySpan<byte> knownMac, TimeSpan? lifetime, DateTimeOffset now, bool secure)
     {
         var line = new CookieLine(stackalloc char[256], MaxLength(options, CookieSigner.ValueLength));
         try
         {
             line.Append(options.Name);
             line.Append('=');
-            line.Advance(CookieSigner.Sign(id, keys, line.Free));
+            line.Advance(knownMac.IsEmpty ? CookieSigner.Sign(id, keys, line.Free) : CookieSigner.Write(id, knownMac, line.Free));
             AppendAttributes(ref line, options, lifetime, now, secure);
             return line.ToString();
         }
