@@ -23,7 +23,6 @@ var benchmarks = new[]
     typeof(MongoSessions.Benchmarks.BsonBenchmarks),
     typeof(MongoSessions.Benchmarks.MongoCommandBenchmarks),
     typeof(MongoSessions.Benchmarks.PoolBenchmarks),
-    typeof(MongoSessions.Benchmarks.ScratchHmac),
 };
 // without a filter BenchmarkDotNet would ask on stdin which benchmarks to run: run them all
 string[] arguments = args.Any(a => a is "--filter" or "-f") ? args : [.. args, "--filter", "*"];

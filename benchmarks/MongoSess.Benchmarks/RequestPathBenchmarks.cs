@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using MongoSessions.Bson;
-using Microsoft.Extensions.Logging.Abstractions;
 using MongoSessions.Cookies;
 using MongoSessions.Internal;
 
@@ -54,14 +53,16 @@ public class RequestPathBenchmarks
     [Benchmark(Description = "request: new MongoSess, session untouched")]
     public MongoSess Untouched() => new(_exchange!.Context);
 
-    // what the issue calls the library's cost: cookie in (parse, verify), the session object, Set-Cookie out
+    // what the issue calls the library's cost: cookie in (parse, verify), the session object, Set-Cookie out; the
+    // pieces new MongoSess(ctx) builds, driven directly, since only a store write sends a cookie through the public API
     [Benchmark(Description = "request: cookie verify + session object + Set-Cookie")]
     public string? CookieInSessionCookieOut()
     {
         var context = _exchange!.Context;
-        var session = new MongoSess(context);
+        var manager = SessionManager.Required;
+        var cookies = new RequestCookies(context.Request, context.Response, manager.Cookie, manager.Logger);
+        var session = new RequestSession(manager, cookies);
         string? id = session.Id;
-        var cookies = new RequestCookies(context.Request, context.Response, SessionManager.Required.Cookie, NullLogger.Instance);
         var now = DateTimeOffset.UtcNow;
         cookies.WriteSession(id!, now.AddDays(14), browserSession: false, now);
         context.Response.Headers.Remove("Set-Cookie");

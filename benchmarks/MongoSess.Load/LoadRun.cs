@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace MongoSessions.Load;
 
 /// <summary>
-/// Drives <c>/healthz</c> and <c>/views</c> in turn, each with its own set of keep-alive connections, in the order
-/// healthz, views, views, healthz, so that a drift in the machine's load affects both routes alike.
+/// Drives <c>/healthz</c> and <c>/views</c> in turn, each with its own set of keep-alive connections, alternating in
+/// short slices so that a drift in the machine's load affects both routes alike.
 /// </summary>
 internal sealed class LoadRun(DemoChild demo, LoadOptions options)
 {
@@ -31,11 +31,16 @@ internal sealed class LoadRun(DemoChild demo, LoadOptions options)
             var selfCpu = self.TotalProcessorTime;
             var demoCpu = demo.CpuTime;
             var wall = Stopwatch.StartNew();
-            double half = options.Seconds / 2;
-            await PhaseAsync(health, half, Health, cancellationToken);
-            await PhaseAsync(views, half, Views, cancellationToken);
-            await PhaseAsync(views, half, Views, cancellationToken);
-            await PhaseAsync(health, half, Health, cancellationToken);
+            // one-second slices in the order healthz, views, views, healthz, ...: the load of a shared machine drifts,
+            // and fine interleaving gives both routes the same share of it
+            int slices = Math.Max(2, (int)Math.Round(options.Seconds));
+            double slice = options.Seconds / slices;
+            for (int i = 0; i < slices; i++)
+            {
+                var (first, firstStats, second, secondStats) = i % 2 == 0 ? (health, Health, views, Views) : (views, Views, health, Health);
+                await PhaseAsync(first, slice, firstStats, cancellationToken);
+                await PhaseAsync(second, slice, secondStats, cancellationToken);
+            }
             self.Refresh();
             GeneratorCores = (self.TotalProcessorTime - selfCpu).TotalSeconds / wall.Elapsed.TotalSeconds;
             DemoCores = (demo.CpuTime - demoCpu).TotalSeconds / wall.Elapsed.TotalSeconds;
@@ -55,7 +60,7 @@ internal sealed class LoadRun(DemoChild demo, LoadOptions options)
     private List<LoadWorker> Workers(string path, bool checkCounter) =>
         Enumerable.Range(0, options.Connections).Select(_ => new LoadWorker(demo.Port, path, checkCounter)).ToList();
 
-    private static async Task PhaseAsync(List<LoadWorker> workers, double seconds, RouteStats? stats, CancellationToken cancellationToken)
+    private async Task PhaseAsync(List<LoadWorker> workers, double seconds, RouteStats? stats, CancellationToken cancellationToken)
     {
         if (seconds <= 0)
         {
@@ -64,7 +69,12 @@ internal sealed class LoadRun(DemoChild demo, LoadOptions options)
         foreach (var worker in workers)
         {
             worker.ResetCounts();
+            // fresh connections: HttpListener drops keep-alive connections that sat idle while the other route ran
+            worker.Reconnect();
         }
+        var self = Process.GetCurrentProcess();
+        var selfCpu = self.TotalProcessorTime;
+        var demoCpu = demo.CpuTime;
         long stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var elapsed = Stopwatch.StartNew();
         await Task.WhenAll(workers.Select(worker => Task.Run(() => worker.RunAsync(stopAt, cancellationToken), cancellationToken)));
@@ -73,7 +83,8 @@ internal sealed class LoadRun(DemoChild demo, LoadOptions options)
         {
             return;
         }
-        stats.AddElapsed(elapsed.Elapsed);
+        self.Refresh();
+        stats.AddElapsed(elapsed.Elapsed, demo.CpuTime - demoCpu, self.TotalProcessorTime - selfCpu);
         foreach (var worker in workers)
         {
             stats.Add(worker);

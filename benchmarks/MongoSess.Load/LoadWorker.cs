@@ -37,6 +37,9 @@ internal sealed class LoadWorker(int port, string path, bool checkCounter) : IDi
         LatencyTicks.Clear();
     }
 
+    /// <summary>Closes the connection; the next request opens a new one, with the same session cookie.</summary>
+    public void Reconnect() => _connection.Reset();
+
     public async Task RunAsync(long stopAtTimestamp, CancellationToken cancellationToken)
     {
         while (Stopwatch.GetTimestamp() < stopAtTimestamp && !cancellationToken.IsCancellationRequested)

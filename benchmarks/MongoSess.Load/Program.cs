@@ -67,13 +67,13 @@ static void Print(LoadOptions options, LoadRun run)
     var inv = CultureInfo.InvariantCulture;
     Console.WriteLine(string.Create(inv, $"MongoSess load: demo with the {options.Store} store, {options.Connections} keep-alive connections per route, {options.Seconds:0.#} s measured per route ({Environment.ProcessorCount} cores)"));
     Console.WriteLine();
-    Console.WriteLine("| route | requests | req/s | p50 ms | p99 ms | errors | counter violations |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| route | requests | req/s | p50 ms | p99 ms | errors | counter violations | demo CPU µs/req | generator CPU µs/req |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var stats in new[] { run.Health, run.Views })
     {
         string violations = stats == run.Views ? stats.CounterViolations.ToString(inv) : "n/a";
         Console.WriteLine(string.Create(inv,
-            $"| {stats.Route} | {stats.Requests} | {stats.RequestsPerSecond:0} | {stats.PercentileMilliseconds(0.50):0.00} | {stats.PercentileMilliseconds(0.99):0.00} | {stats.Errors} | {violations} |"));
+            $"| {stats.Route} | {stats.Requests} | {stats.RequestsPerSecond:0} | {stats.PercentileMilliseconds(0.50):0.00} | {stats.PercentileMilliseconds(0.99):0.00} | {stats.Errors} | {violations} | {stats.DemoMicrosecondsPerRequest:0.0} | {stats.GeneratorMicrosecondsPerRequest:0.0} |"));
     }
     Console.WriteLine();
     foreach (var stats in new[] { run.Health, run.Views })
@@ -87,6 +87,13 @@ static void Print(LoadOptions options, LoadRun run)
         $"reconnects (HttpListener closes a keep-alive connection every 100 requests): /healthz {run.Health.Reconnects}, /views {run.Views.Reconnects}"));
     double overhead = run.Health.RequestsPerSecond > 0 ? 1 - run.Views.RequestsPerSecond / run.Health.RequestsPerSecond : double.NaN;
     Console.WriteLine(string.Create(inv, $"session overhead = 1 - rps(/views) / rps(/healthz) = {overhead:P1}"));
+    Console.WriteLine(string.Create(inv,
+        $"session CPU cost per request in the demo = CPU(/views) - CPU(/healthz) = {run.Views.DemoMicrosecondsPerRequest - run.Health.DemoMicrosecondsPerRequest:0.0} µs ({1 - run.Health.DemoMicrosecondsPerRequest / run.Views.DemoMicrosecondsPerRequest:P1} of a /views request)"));
+    if (options.Store == "mongodb")
+    {
+        Console.WriteLine(string.Create(inv,
+            $"wire server CPU per /views request = generator process CPU(/views) - CPU(/healthz) = {run.Views.GeneratorMicrosecondsPerRequest - run.Health.GeneratorMicrosecondsPerRequest:0.0} µs"));
+    }
     string generator = options.Store == "mongodb" ? "load generator + wire server" : "load generator";
     Console.WriteLine(string.Create(inv, $"CPU while measuring: demo {run.DemoCores:0.00} cores, {generator} {run.GeneratorCores:0.00} cores (of {Environment.ProcessorCount})"));
 }

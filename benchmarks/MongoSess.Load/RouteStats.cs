@@ -31,7 +31,22 @@ internal sealed class RouteStats(string route)
         _latencyTicks.AddRange(worker.LatencyTicks);
     }
 
-    public void AddElapsed(TimeSpan elapsed) => Elapsed += elapsed;
+    /// <summary>CPU the demo used while this route was measured.</summary>
+    public TimeSpan DemoCpu { get; private set; }
+
+    /// <summary>CPU this process (generator, and wire server with --store mongodb) used while this route was measured.</summary>
+    public TimeSpan GeneratorCpu { get; private set; }
+
+    public double DemoMicrosecondsPerRequest => Requests > 0 ? DemoCpu.TotalMicroseconds / Requests : 0;
+
+    public double GeneratorMicrosecondsPerRequest => Requests > 0 ? GeneratorCpu.TotalMicroseconds / Requests : 0;
+
+    public void AddElapsed(TimeSpan elapsed, TimeSpan demoCpu, TimeSpan generatorCpu)
+    {
+        Elapsed += elapsed;
+        DemoCpu += demoCpu;
+        GeneratorCpu += generatorCpu;
+    }
 
     /// <summary>The latency at or below which <paramref name="fraction"/> of requests finished, in milliseconds.</summary>
     public double PercentileMilliseconds(double fraction)
