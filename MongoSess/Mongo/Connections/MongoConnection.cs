@@ -75,20 +75,29 @@ internal sealed class MongoConnection : IAsyncDisposable
     /// <summary>Runs a command (which names its database in <c>$db</c>) and returns the reply, whose <c>ok</c> was 1.</summary>
     /// <exception cref="MongoSessCommandException">The server answered with an error.</exception>
     /// <exception cref="MongoSessConnectionException">The connection failed; it is now broken.</exception>
-    public async Task<BsonDocument> RunCommandAsync(BsonDocument command, CancellationToken cancellationToken, string? sequenceIdentifier = null, IReadOnlyList<BsonDocument>? sequence = null)
+    public Task<BsonDocument> RunCommandAsync(BsonDocument command, CancellationToken cancellationToken, string? sequenceIdentifier = null, IReadOnlyList<BsonDocument>? sequence = null)
     {
         _output.ResetWrittenCount();
-        int requestId = OpMsgRequest.Write(_output, command, sequenceIdentifier, sequence);
+        int requestId;
+        try
+        {
+            requestId = OpMsgRequest.Write(_output, command, sequenceIdentifier, sequence);
+        }
+        catch (ArgumentException e)
+        {
+            // a document that cannot be encoded fails the returned task, as it did when this method was async
+            return Task.FromException<BsonDocument>(e);
+        }
         // OP_MSG spec: a command document may exceed maxBsonObjectSize by 16 KiB of command overhead, and no message
         // may exceed maxMessageSizeBytes; refuse before sending, since the server would drop the connection instead
         int limit = Math.Min(_maxMessageSize, Description.MaxBsonObjectSize + 16 * 1024 + 64);
         if (_output.WrittenCount > limit)
         {
-            throw new MongoSessCommandException(10334, "BSONObjectTooLarge",
-                $"The command is {_output.WrittenCount} bytes, more than the {limit} bytes {EndPoint} accepts (maxBsonObjectSize {Description.MaxBsonObjectSize}).");
+            return Task.FromException<BsonDocument>(new MongoSessCommandException(10334, "BSONObjectTooLarge",
+                $"The command is {_output.WrittenCount} bytes, more than the {limit} bytes {EndPoint} accepts (maxBsonObjectSize {Description.MaxBsonObjectSize})."));
         }
-        var reply = await ExchangeAsync(requestId, OpCode.Msg, cancellationToken).ConfigureAwait(false);
-        return CommandReply.EnsureOk(reply);
+        // not async itself: one state machine per command, the exchange's, which also checks ok
+        return ExchangeAsync(requestId, OpCode.Msg, cancellationToken);
     }
 
     private async Task HandshakeAsync(CancellationToken cancellationToken)
@@ -105,7 +114,7 @@ internal sealed class MongoConnection : IAsyncDisposable
         }
         _output.ResetWrittenCount();
         int requestId = OpQueryHandshake.Write(_output, hello);
-        var reply = CommandReply.EnsureOk(await ExchangeAsync(requestId, OpCode.Reply, cancellationToken).ConfigureAwait(false));
+        var reply = await ExchangeAsync(requestId, OpCode.Reply, cancellationToken).ConfigureAwait(false);
         Description = new HelloResult(reply);
         _maxMessageSize = Description.MaxMessageSizeBytes;
         if (Description.MaxWireVersion < MinWireVersion)
@@ -122,6 +131,7 @@ internal sealed class MongoConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends the message in the output buffer and reads its reply, whose <c>ok</c> must be 1.</summary>
     private async Task<BsonDocument> ExchangeAsync(int requestId, OpCode expectedOpCode, CancellationToken cancellationToken)
     {
         if (IsBroken)
@@ -132,6 +142,7 @@ internal sealed class MongoConnection : IAsyncDisposable
         timeout?.CancelAfter(_settings.SocketTimeout);
         var token = timeout?.Token ?? cancellationToken;
         byte[]? rented = null;
+        BsonDocument reply;
         try
         {
             // the whole message in one write, and usually the whole reply in one read
@@ -167,9 +178,8 @@ internal sealed class MongoConnection : IAsyncDisposable
                 await _stream.ReadExactlyAsync(message.AsMemory(received, header.MessageLength - received), token).ConfigureAwait(false);
             }
             var body = message.AsSpan(MessageHeader.Size, header.MessageLength - MessageHeader.Size);
-            var reply = expectedOpCode == OpCode.Msg ? OpMsgReply.Parse(body) : OpQueryHandshake.ParseReply(body);
+            reply = expectedOpCode == OpCode.Msg ? OpMsgReply.Parse(body) : OpQueryHandshake.ParseReply(body);
             LastUsedTicks = Environment.TickCount64;
-            return reply;
         }
         catch (OperationCanceledException) when (timeout is not null && !cancellationToken.IsCancellationRequested)
         {
@@ -204,6 +214,8 @@ internal sealed class MongoConnection : IAsyncDisposable
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+        // a server's error reply (ok: 0) leaves the connection usable
+        return CommandReply.EnsureOk(reply);
     }
 
     private MongoSessConnectionException Invalid(string why) => new($"The server at {EndPoint} sent an invalid reply: {why}.");
