@@ -76,9 +76,10 @@ case "$cmd" in
             tail -n 60 "$out/bench.log" >&2
             exit 1
         fi
-        if compgen -G "$out/results/*-report-github.md" >/dev/null; then
+        if compgen -G "$out/results/*-report.csv" >/dev/null; then
+            # BenchmarkDotNet's own summary (environment, job, table), and what the benchmarks printed about themselves
+            awk '/^\/\/ \* Summary \*/ { p = 1 } /^\/\/ \* (Warnings|Hints|Legends) \*/ { p = 0 } p' "$out/bench.log"
             grep -E '^// (typical|pool)' "$out/bench.log" | sort -u || true
-            cat "$out"/results/*-report-github.md
         else
             # --list, --help and the like: no results, so show what it said
             cat "$out/bench.log"
