@@ -2,6 +2,12 @@ using System.Globalization;
 using MongoSessions.Load;
 using MongoSessions.Tests.Support.MongoWire;
 
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(LoadOptions.Usage);
+    return 0;
+}
+
 LoadOptions options;
 try
 {
