@@ -9,7 +9,7 @@ internal sealed record LoadOptions(string Store, int Connections, double Seconds
           --store memory|file|mongodb  the demo's store; mongodb uses the in-test wire server (default memory)
           --connections N              keep-alive connections, each its own session (default 32)
           --seconds S                  measured seconds per route, in one-second slices that alternate
-                               the routes (default 10)
+                                       the routes (default 10)
           --warmup S                   unmeasured seconds per route before measuring (default 2)
         """;
 
