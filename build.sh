@@ -16,6 +16,11 @@ commands:
   test [args...]   restore, build and run every test; results in TestResults/
                    (extra args go to dotnet test)
   pack             write the NuGet package to artifacts/
+  soak [--seconds S] [--clients N] [--seed N]
+                   a few minutes of concurrent session traffic against MongoDB
+                   (an in-process replica set) while it drops connections and
+                   steps down its primary; exits 1 if an increment was lost or
+                   doubled, a session leaked or memory grew (not part of test)
 USAGE
 }
 
@@ -43,6 +48,15 @@ case "$cmd" in
             --logger "trx" \
             --logger "console;verbosity=normal" \
             "$@"
+        ;;
+    soak)
+        soak=benchmarks/MongoSess.Soak/MongoSess.Soak.csproj
+        if ! log="$(dotnet build "$soak" -c Release --nologo -v quiet 2>&1)"; then
+            echo "$log" >&2
+            exit 1
+        fi
+        dll="$(dotnet msbuild "$soak" -nologo -p:Configuration=Release -getProperty:TargetPath)"
+        exec dotnet "$dll" "$@"
         ;;
     pack)
         dotnet pack MongoSess/MongoSess.csproj -c Release -o artifacts --nologo
