@@ -18,7 +18,7 @@ internal sealed class SoakTally
 
     public LatencyHistogram Latency { get; } = new();
 
-    /// <summary>Failed requests by reason: an HTTP status or an exception type.</summary>
+    /// <summary>Failed requests by reason (an HTTP status or an exception type) and route.</summary>
     public ConcurrentDictionary<string, long> Failures { get; } = new();
 
     public ConcurrentDictionary<string, long> RequestsByRoute { get; } = new();
@@ -51,7 +51,7 @@ internal sealed class SoakTally
         if (failure is not null)
         {
             Interlocked.Increment(ref _failed);
-            Failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
+            Failures.AddOrUpdate($"{failure} on {route}", 1, (_, n) => n + 1);
         }
     }
 
