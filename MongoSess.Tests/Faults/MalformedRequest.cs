@@ -3,8 +3,9 @@ using System.Text;
 namespace MongoSessions.Tests.Faults;
 
 /// <summary>
-/// Builds one hostile HTTP request from a seeded random source: the same seed and index give the same bytes. The
-/// victim's real cookie value never appears in a request, only changed copies of it.
+/// Builds one hostile HTTP request from a seeded random source: the same seed and index give the same bytes (but for
+/// the server's port, which some requests name). The victim's real cookie value never appears in a request, only
+/// changed copies of it.
 /// </summary>
 internal static class MalformedRequest
 {

@@ -11,6 +11,8 @@ namespace MongoSessions.Soak;
 /// </summary>
 internal sealed class SoakServer : IAsyncDisposable
 {
+    private const string NoSession = "no session";
+
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
@@ -85,8 +87,6 @@ internal sealed class SoakServer : IAsyncDisposable
         }
     }
 
-    private const string NoSession = "no session";
-
     // the session's owner is the client that started it: any other client reading it would be a leak
     private static async Task<string> StartAsync(MongoSess session, string client)
     {
@@ -140,7 +140,14 @@ internal sealed class SoakServer : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await _accepting;
-        await Task.WhenAll(_inFlight.Keys).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        try
+        {
+            await Task.WhenAll(_inFlight.Keys).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            // a request stuck on a dead connection: closing the listener ends it
+        }
         _listener.Close();
         _stopping.Dispose();
     }
