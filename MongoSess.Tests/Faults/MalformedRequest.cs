@@ -15,13 +15,14 @@ internal static class MalformedRequest
     [
         "garbage-bytes", "garbage-cookie", "huge-cookie", "duplicate-cookies", "non-ascii-cookie", "forged-signature",
         "tampered-cookie", "truncated-cookie", "empty-form", "oversized-form", "chunked-form", "bad-form", "odd-request-line",
-        "odd-headers",
+        "odd-headers", "attacker-form", "attacker-form",
     ];
 
     private static readonly string[] s_routes = ["/", "/views", "/login", "/logout", "/healthz"];
 
     /// <summary>The request's bytes and a label for its kind.</summary>
-    public static (string Kind, byte[] Bytes) Create(Random random, int port, string victimCookie)
+    /// <param name="attackers">Sessions the attacker holds legitimately (cookie and CSRF token), to reach the form handlers' checks.</param>
+    public static (string Kind, byte[] Bytes) Create(Random random, int port, string victimCookie, IReadOnlyList<(string Cookie, string Token)> attackers)
     {
         string kind = s_kinds[random.Next(s_kinds.Length)];
         byte[] bytes = kind switch
@@ -39,6 +40,7 @@ internal static class MalformedRequest
             "chunked-form" => ChunkedPost(random, port, victimCookie),
             "bad-form" => Post(random, port, victimCookie, Pick(random, "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json", "text/plain"), FormGarbage(random)),
             "odd-request-line" => OddRequestLine(random, port, victimCookie),
+            "attacker-form" => AttackerRequest(random, port, attackers[random.Next(attackers.Count)]),
             _ => OddHeaders(random, port, victimCookie),
         };
         return (kind, bytes);
@@ -122,6 +124,48 @@ internal static class MalformedRequest
         string head = $"POST {Pick(random, "/login", "/logout")} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
             + $"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nCookie: {CookiePairs(random, victimCookie)}\r\n\r\n";
         return Encoding.ASCII.GetBytes(head + body);
+    }
+
+    // the attacker's own valid session and token, with hostile user names: past the CSRF check into login and logout
+    private static byte[] AttackerRequest(Random random, int port, (string Cookie, string Token) attacker)
+    {
+        string cookie = $"Cookie: sess={attacker.Cookie}";
+        if (random.Next(4) == 0)
+        {
+            // the home page shows the flash message, which carries the user name
+            return Request(random, port, "GET", "/", [cookie], body: null);
+        }
+        string user = random.Next(10) switch
+        {
+            0 => "",
+            1 => "   ",
+            2 => new string('a', 64),
+            3 => new string('a', 65),
+            4 => string.Concat(Enumerable.Repeat("\ud83c\udf6a", 32)),
+            5 => "\r\nSet-Cookie: sess=x\r\n",
+            6 => "<script>alert(1)</script>\"'&",
+            7 => "\0\u0001\u007f\ufffe\ud800",
+            8 => NonAscii(random),
+            _ => Printable(random, random.Next(1, 100)),
+        };
+        string body = $"_csrf={Uri.EscapeDataString(attacker.Token)}&user={Escape(user)}";
+        if (random.Next(3) == 0)
+        {
+            body = $"user={Escape(user)}&_csrf={Base64Url(random, 43)}&_csrf={Uri.EscapeDataString(attacker.Token)}";
+        }
+        return Request(random, port, "POST", Pick(random, "/login", "/login", "/logout"),
+            [cookie, "Content-Type: application/x-www-form-urlencoded"], Encoding.ASCII.GetBytes(body));
+    }
+
+    // percent-encodes every UTF-16 unit it can; a lone surrogate becomes the raw %ED.. bytes a broken client would send
+    private static string Escape(string text)
+    {
+        var escaped = new StringBuilder();
+        foreach (var rune in text.EnumerateRunes())
+        {
+            escaped.Append(Uri.EscapeDataString(rune.ToString()));
+        }
+        return escaped.ToString();
     }
 
     private static byte[] OddRequestLine(Random random, int port, string victimCookie)

@@ -70,6 +70,7 @@ internal sealed class MalformedRequestTests
         int seed = int.TryParse(Environment.GetEnvironmentVariable("MONGOSESS_FUZZ_SEED"), out int given) ? given : Random.Shared.Next();
         TestContext.Out.WriteLine($"seed {seed} (replay with MONGOSESS_FUZZ_SEED={seed})");
         string victimCookie = await CreateVictimAsync(seed);
+        var attackers = await CreateAttackersAsync(seed);
         string before = await SnapshotAsync(victimCookie);
 
         var statuses = new ConcurrentDictionary<string, int>();
@@ -79,7 +80,7 @@ internal sealed class MalformedRequestTests
         await Parallel.ForEachAsync(Enumerable.Range(0, Requests), new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (i, _) =>
         {
             // one generator per request, so the same seed gives the same requests whatever the interleaving
-            var (kind, bytes) = MalformedRequest.Create(new Random(unchecked((seed * 7919) + i)), _port, victimCookie);
+            var (kind, bytes) = MalformedRequest.Create(new Random(unchecked((seed * 7919) + i)), _port, victimCookie, attackers);
             kinds.AddOrUpdate(kind, 1, (_, n) => n + 1);
             if (System.Text.Encoding.Latin1.GetString(bytes).Contains(victimCookie, StringComparison.Ordinal))
             {
@@ -107,7 +108,7 @@ internal sealed class MalformedRequestTests
         TestContext.Out.WriteLine("answers: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x{s.Value}")));
         Assert.That(failures, Is.Empty, $"seed {seed}: {string.Join("; ", failures.Take(10))}");
         Assert.That(statuses.Where(s => s.Key != "closed").Sum(s => s.Value), Is.GreaterThan(Requests / 2), "most requests were answered, so the routes were reached");
-        Assert.That(statuses.Keys, Has.Some.StartsWith("2").And.Some.StartsWith("4"), "both accepted and refused requests");
+        Assert.That(statuses.Keys, Has.Some.StartsWith("2").And.Some.StartsWith("3").And.Some.StartsWith("4"), "accepted, redirected (a login) and refused requests");
 
         Assert.That(await SnapshotAsync(victimCookie), Is.EqualTo(before), $"seed {seed}: the victim's stored session changed");
         string after = await RawHttp.SendAsync(_port, "GET", "/views", $"Cookie: sess={victimCookie}");
@@ -162,6 +163,26 @@ internal sealed class MalformedRequestTests
         Assert.That(RawHttp.Body(await RawHttp.SendAsync(_port, "GET", "/views", $"Cookie: sess={cookie}")), Is.EqualTo("42"));
         Assert.That(await RawHttp.SendAsync(_port, "GET", "/", $"Cookie: sess={cookie}"), Does.StartWith("HTTP/1.1 200").And.Contain("victim"));
         return cookie;
+    }
+
+    // sessions the attacker got honestly, each with its CSRF token; seeded too
+    private async Task<List<(string Cookie, string Token)>> CreateAttackersAsync(int seed)
+    {
+        var random = new Random(unchecked(seed + 1));
+        var attackers = new List<(string Cookie, string Token)>();
+        var now = DateTimeOffset.UtcNow;
+        for (int i = 0; i < 20; i++)
+        {
+            var bytes = new byte[64];
+            random.NextBytes(bytes);
+            string id = System.Buffers.Text.Base64Url.EncodeToString(bytes.AsSpan(0, 32));
+            string token = System.Buffers.Text.Base64Url.EncodeToString(bytes.AsSpan(32));
+            await _store.UpdateAsync(
+                new SessionUpdate(id, [SessionOperation.Set("views", new MongoSessions.Bson.BsonInt64(0))], now, now.AddDays(14), createIfMissing: true) { CsrfToken = token },
+                default);
+            attackers.Add((MongoSessions.Cookies.CookieSigner.Sign(id, new Keyring(Secret)), token));
+        }
+        return attackers;
     }
 
     // every field of the stored record, the data and flash documents as their exact BSON bytes
