@@ -157,7 +157,7 @@ internal static class MalformedRequest
             [cookie, "Content-Type: application/x-www-form-urlencoded"], Encoding.ASCII.GetBytes(body));
     }
 
-    // percent-encodes every UTF-16 unit it can; a lone surrogate becomes the raw %ED.. bytes a broken client would send
+    // percent-encodes rune by rune; a lone surrogate becomes U+FFFD, as a browser would send it
     private static string Escape(string text)
     {
         var escaped = new StringBuilder();
