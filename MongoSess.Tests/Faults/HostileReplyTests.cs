@@ -83,6 +83,24 @@ internal sealed class HostileReplyTests
         await AssertConnectionDiscardedAndPoolRecoversAsync();
     }
 
+    // the handshake is the one OP_QUERY/OP_REPLY exchange; the BSON faults aim at OP_MSG offsets, so only framing here
+    [TestCase(MalformedReply.Truncated, "was lost")]
+    [TestCase(MalformedReply.WrongResponseTo, "invalid reply: it answers request")]
+    [TestCase(MalformedReply.NegativeLength, "invalid reply: its length -1 is outside")]
+    [TestCase(MalformedReply.OversizedLength, "invalid reply: its length 67108864 is outside")]
+    [TestCase(MalformedReply.WrongOpcode, "invalid reply: it has opcode 9999, not 1")]
+    public async Task A_hostile_reply_to_a_new_connections_handshake_is_named_and_the_pool_recovers(MalformedReply how, string problem)
+    {
+        // the monitor's heartbeats say "hello" on its own connection; only a new connection's handshake says "isMaster"
+        Pool.Clear();
+        _server.Faults.Malform("isMaster", how);
+
+        var error = Assert.ThrowsAsync<MongoSessConnectionException>(() => _store.LoadAsync(_id, s_now, default).AsTask().WaitAsync(s_limit));
+
+        AssertNamesTheProblemWithoutSecrets(error, problem);
+        await AssertConnectionDiscardedAndPoolRecoversAsync();
+    }
+
     [Test]
     public async Task A_reply_larger_than_maxMessageSizeBytes_is_refused_and_the_pool_recovers()
     {
