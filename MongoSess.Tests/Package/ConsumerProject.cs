@@ -22,7 +22,7 @@ internal sealed class ConsumerProject
     public string Directory { get; }
 
     /// <summary>Writes the project, a nuget.config for the local feed and examples/Minimal's program, then builds it.</summary>
-    public async Task BuildAsync(int port)
+    public async Task BuildAsync()
     {
         System.IO.Directory.CreateDirectory(Directory);
         // empty files here end MSBuild's search upwards, so nothing above the temporary folder joins the build
@@ -59,17 +59,18 @@ internal sealed class ConsumerProject
               </fallbackPackageFolders>
             </configuration>
             """);
-        await File.WriteAllTextAsync(Path.Combine(Directory, "Program.cs"), await MinimalProgramAsync(port));
+        await File.WriteAllTextAsync(Path.Combine(Directory, "Program.cs"), await MinimalProgramAsync());
 
         await DotnetCli.RunAsync(_package.Dotnet, Directory, ["build", "-c", "Release", "--nologo"],
             new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_package.Root, "packages") });
     }
 
-    /// <summary>Starts the built program; it prints <see cref="ListeningLine"/> once its listener is up.</summary>
-    public Process Start(StringBuilder output, TaskCompletionSource listening)
+    /// <summary>Starts the built program on a port; it prints <see cref="ListeningLine"/> once its listener is up.</summary>
+    public Process Start(int port, StringBuilder output, TaskCompletionSource listening)
     {
         string dll = Path.Combine(Directory, "bin", "Release", "net10.0", "App.dll");
-        var process = new Process { StartInfo = DotnetCli.Start(_package.Dotnet, Directory, [dll]), EnableRaisingEvents = true };
+        var start = DotnetCli.Start(_package.Dotnet, Directory, [dll, port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, line) => OnLine(line.Data);
         process.ErrorDataReceived += (_, line) => OnLine(line.Data);
         process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("the program exited before it listened"));
@@ -95,11 +96,11 @@ internal sealed class ConsumerProject
         }
     }
 
-    // examples/Minimal as shipped, on the test's port instead of 8080, and saying when it listens
-    private static async Task<string> MinimalProgramAsync(int port)
+    // examples/Minimal as shipped, on the port given as its argument instead of 8080, and saying when it listens
+    private static async Task<string> MinimalProgramAsync()
     {
         string source = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "Minimal", "Program.cs"));
-        source = ReplaceOnce(source, "\"http://localhost:8080/\"", $"\"http://localhost:{port}/\"");
+        source = ReplaceOnce(source, "\"http://localhost:8080/\"", "$\"http://localhost:{args[0]}/\"");
         return ReplaceOnce(source, "listener.Start();", $"listener.Start();\nConsole.WriteLine(\"{ListeningLine}\");");
     }
 

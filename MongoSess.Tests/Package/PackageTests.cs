@@ -123,15 +123,15 @@ public sealed class PackageTests
     [Test]
     public async Task A_new_project_installs_the_package_from_a_folder_and_keeps_a_session()
     {
-        int port = FreePort.Next();
         var app = new ConsumerProject(_package);
-        await app.BuildAsync(port);
+        await app.BuildAsync();
         Assert.That(Path.Combine(_package.Root, "packages", "mongosess", _package.Version), Does.Exist,
             "restored from the local feed, the only source with this version");
 
         var output = new StringBuilder();
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var process = app.Start(output, listening);
+        int port = FreePort.Next();
+        using var process = app.Start(port, output, listening);
         try
         {
             await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
