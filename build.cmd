@@ -43,7 +43,7 @@ dotnet "%DLL%" %ARGS%
 exit /b %ERRORLEVEL%
 
 :pack
-dotnet pack MongoSess\MongoSess.csproj -c Release -o artifacts --nologo
+dotnet pack MongoSess\MongoSess.csproj -c Release -o artifacts --nologo %ARGS%
 exit /b %ERRORLEVEL%
 
 :usage
@@ -53,7 +53,8 @@ echo commands: 1>&2
 echo   demo [args...]   build and run the demo server (examples\DemoServer) on 1>&2
 echo                    http://localhost:8080/; extra args go to the server 1>&2
 echo   test [args...]   restore, build and run every test; results in TestResults\ 1>&2
-echo   pack             write the NuGet package to artifacts\ 1>&2
+echo   pack [args...]   write the NuGet package and its symbols package to 1>&2
+echo                    artifacts\ (extra args go to dotnet pack) 1>&2
 echo   soak [--seconds S] [--clients N] [--seed N] 1>&2
 echo                    minutes of concurrent session traffic against MongoDB while it 1>&2
 echo                    drops connections and steps down its primary (not part of test) 1>&2
