@@ -22,7 +22,7 @@ if (options.ShowHelp)
 }
 
 var warmup = TimeSpan.FromSeconds(Math.Clamp(options.Duration.TotalSeconds / 10, 2, 20));
-Console.WriteLine($"soak: {options.Clients} clients for {options.Duration.TotalSeconds:0} s (warm-up {warmup.TotalSeconds:0} s), seed {options.Seed}");
+Console.WriteLine($"soak: {options.Clients} clients for {options.Duration.TotalSeconds:0} s (warm-up {warmup.TotalSeconds:0} s), seed {options.Seed}{(options.Encrypt ? ", encrypted at rest" : "")}");
 Console.WriteLine("store: MongoDB on an in-process 3-member replica set (wire protocol over loopback) with dropped connections and step-downs");
 
 await using var set = await MongoWireReplicaSet.StartAsync(members: 3);
@@ -33,6 +33,7 @@ await MongoSess.ConnectAsync(new MongoSessOptions
     MinHeartbeatInterval = TimeSpan.FromMilliseconds(50),
     Cookie = new SessionCookieOptions { Keys = new Keyring(Keyring.GenerateSecret()) },
     LoggerFactory = logs,
+    Encryption = options.Encrypt ? new EncryptionKeyring(new EncryptionKey("soak", EncryptionKey.GenerateKey())) : null,
 });
 
 var tally = new SoakTally();
@@ -74,6 +75,13 @@ await breaking;
 long verifiedBefore = tally.SessionsVerified;
 await Task.WhenAll(clients.Select(client => client.VerifyAsync(TimeSpan.FromSeconds(30))));
 long finalChecks = tally.SessionsVerified - verifiedBefore;
+// every stored document belongs to a client's live session, but for a few whose start or end went unanswered
+var stored = set.Store.Documents(MongoSessions.Internal.MongoStoreBuilder.DefaultDatabase, MongoSessions.Internal.MongoStoreBuilder.DefaultCollection);
+int holding = clients.Count(client => client.HasSession);
+int plaintext = options.Encrypt
+    ? stored.Count(document => System.Text.Encoding.UTF8.GetString(MongoSessions.Bson.BsonBinaryWriter.ToBytes(document)).Contains("client-", StringComparison.Ordinal))
+    : 0;
+bool storeClean = stored.Count <= holding + tally.Failed && plaintext == 0;
 foreach (var client in clients)
 {
     client.Dispose();
@@ -102,11 +110,12 @@ foreach (string violation in tally.FirstViolations)
 {
     Console.WriteLine($"                {violation}");
 }
+Console.WriteLine($"store         {stored.Count} documents for {holding} clients holding a session{(options.Encrypt ? $", {plaintext} with plaintext data" : "")}");
 Console.WriteLine($"memory        after warm-up {baseline}; at the end {end}; heap growth {growthMb:+0.0;-0.0} MB");
-bool passed = tally.Violations == 0 && memoryStable && server.Failures.Keys.All(k => k == nameof(MongoSessConnectionException));
+bool passed = tally.Violations == 0 && memoryStable && storeClean && server.Failures.Keys.All(k => k == nameof(MongoSessConnectionException));
 Console.WriteLine(passed
     ? "PASS: every acknowledged increment counted exactly once, no session seen by another client, memory stable"
-    : $"FAIL: {tally.Violations} violations, memory {(memoryStable ? "stable" : "grew")}, unexpected server failures: {string.Join(", ", server.Failures.Keys.Where(k => k != nameof(MongoSessConnectionException)))}");
+    : $"FAIL: {tally.Violations} violations, memory {(memoryStable ? "stable" : "grew")}, store {(storeClean ? "clean" : "holds leftover or plaintext sessions")}, unexpected server failures: {string.Join(", ", server.Failures.Keys.Where(k => k != nameof(MongoSessConnectionException)))}");
 return passed ? 0 : 1;
 
 static int FreePort()

@@ -37,6 +37,9 @@ internal sealed class SoakClient : IDisposable
         };
     }
 
+    /// <summary>Whether the client holds a session it started (and has not ended).</summary>
+    public bool HasSession => _hasSession;
+
     public async Task RunAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
