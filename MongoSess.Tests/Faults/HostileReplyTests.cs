@@ -101,6 +101,22 @@ internal sealed class HostileReplyTests
         await AssertConnectionDiscardedAndPoolRecoversAsync();
     }
 
+    [TestCase(MalformedReply.Truncated, "was lost")]
+    [TestCase(MalformedReply.WrongResponseTo, "invalid reply: it answers request")]
+    [TestCase(MalformedReply.BsonUnknownElementType, "invalid reply: it holds malformed BSON")]
+    public async Task A_hostile_reply_during_authentication_is_named_and_the_pool_recovers(MalformedReply how, string problem)
+    {
+        // SCRAM's last step on a new connection (the first rides in the handshake as speculative authentication)
+        Pool.Clear();
+        _server.Faults.Malform("saslContinue", how);
+
+        var error = Assert.ThrowsAsync<MongoSessConnectionException>(() => _store.LoadAsync(_id, s_now, default).AsTask().WaitAsync(s_limit));
+
+        AssertNamesTheProblemWithoutSecrets(error, problem);
+        Assert.That(_server.Faults.Fired, Is.EqualTo(1), "the fault hit the authentication");
+        await AssertConnectionDiscardedAndPoolRecoversAsync();
+    }
+
     [Test]
     public async Task A_reply_larger_than_maxMessageSizeBytes_is_refused_and_the_pool_recovers()
     {
@@ -151,6 +167,7 @@ internal sealed class HostileReplyTests
         Assert.That(error!.Message, Does.Contain(_server.HostAndPort), "it names the server");
         Assert.That(error.Message, Does.Contain(problem), "it names the problem");
         Assert.That(error.Message, Does.Not.Contain(Password).And.Not.Contain(SessionSecret).And.Not.Contain(_id), "no password, data or id");
+        Assert.That(error.Message, Does.EndWith(".").And.Not.EndWith(".."), "one sentence, one full stop");
     }
 
     private async Task AssertConnectionDiscardedAndPoolRecoversAsync()
