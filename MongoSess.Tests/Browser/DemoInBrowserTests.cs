@@ -73,7 +73,7 @@ public sealed class DemoInBrowserTests
 
         Assert.That(SessionId(), Is.Not.EqualTo(before), "login gives the session a new id");
         Assert.That(Browser.Driver.Url, Is.EqualTo(Url("/").ToString()), "redirected home");
-        Assert.That(Browser.Driver.FindElements(By.Id("flash")).Select(e => e.Text), Is.EqualTo(new[] { "Welcome, ann" }));
+        Assert.That(Browser.Driver.FindElements(By.Id("flash")).Select(e => e.Text).ToArray(), Is.EqualTo(new[] { "Welcome, ann" }));
         Assert.That(Browser.Driver.FindElement(By.Id("user")).Text, Is.EqualTo("Logged in as ann"));
         Assert.That(ShownViews(), Is.EqualTo("1"), "the visit counted before login moved to the new id");
 
@@ -108,13 +108,12 @@ public sealed class DemoInBrowserTests
         Browser.Open(Url("/"));
         var cookie = Browser.GetCookie(SessionCookie);
         Assert.That(cookie, Is.Not.Null, "the browser holds the session cookie");
-        Assert.That(cookie!.IsHttpOnly, Is.True);
 
         // a cookie the page sets itself shows that document.cookie works here, so its silence about ours means something
         object? seen = Browser.RunScript("document.cookie = 'probe=1; path=/'; return document.cookie;");
 
         Assert.That(seen, Is.EqualTo("probe=1"));
-        Assert.That(Browser.GetCookie("probe"), Is.Not.Null);
+        Assert.That(cookie!.IsHttpOnly, Is.True);
     }
 
     [Test]
@@ -138,14 +137,13 @@ public sealed class DemoInBrowserTests
     public void A_screenshot_of_the_demo_page_is_saved()
     {
         LogIn("ann");
-        Browser.Open(Url("/views"));
-        Browser.Open(Url("/"));
+        Assert.That(Browser.Driver.FindElement(By.Id("flash")).Displayed, Is.True, "the welcome is in the picture");
 
         byte[] png = Browser.TakeScreenshot();
         string directory = Directory.CreateDirectory(Path.Combine(TestContext.CurrentContext.WorkDirectory, "browser")).FullName;
         string path = Path.Combine(directory, "demo-home.png");
         File.WriteAllBytes(path, png);
-        TestContext.AddTestAttachment(path, "the demo's home page in headless Chromium, logged in");
+        TestContext.AddTestAttachment(path, "the demo's home page in headless Chromium, just after login");
 
         // PNG: an 8-byte signature, then the IHDR chunk with the width and height as big-endian integers
         Assert.That(png.AsSpan(0, 8).ToArray(), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }));
