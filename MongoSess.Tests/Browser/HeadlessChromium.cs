@@ -8,8 +8,8 @@ namespace MongoSessions.Tests.Browser;
 internal sealed class HeadlessChromium : IDisposable
 {
     // a browser that hangs at startup on a loaded machine fails the test after this, it does not stall the run
-    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(20);
-    public static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(15);
 
     private readonly ChromeDriverService _service;
     private readonly ChromeDriver _driver;
