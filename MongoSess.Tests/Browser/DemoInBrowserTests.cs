@@ -12,6 +12,7 @@ public sealed class DemoInBrowserTests
     private DemoProcess? _demo;
     private HeadlessChromium? _browser;
     private HeadlessChromium? _otherProfile;
+    private string? _browserStartFailure;
 
     private HeadlessChromium Browser => _browser!;
 
@@ -29,7 +30,23 @@ public sealed class DemoInBrowserTests
     public void StopDemo() => _demo?.Dispose();
 
     [SetUp]
-    public void StartBrowser() => _browser = HeadlessChromium.Start();
+    public void StartBrowser()
+    {
+        // a browser that cannot start fails each later test at once, so a broken install costs one timeout, not six
+        if (_browserStartFailure is not null)
+        {
+            Assert.Fail($"Chromium did not start earlier in this fixture: {_browserStartFailure}");
+        }
+        try
+        {
+            _browser = HeadlessChromium.Start();
+        }
+        catch (WebDriverException e)
+        {
+            _browserStartFailure = e.Message;
+            throw;
+        }
+    }
 
     [TearDown]
     public void QuitBrowsers()

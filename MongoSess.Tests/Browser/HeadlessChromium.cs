@@ -63,6 +63,7 @@ internal sealed class HeadlessChromium : IDisposable
         catch
         {
             service.Dispose();
+            ProfileProcesses.Kill(profile);
             DeleteProfile(profile);
             throw;
         }
@@ -91,6 +92,7 @@ internal sealed class HeadlessChromium : IDisposable
         // Dispose sends Quit, which closes the browser; a browser that already died is not an error here
         _driver.Dispose();
         _service.Dispose();
+        ProfileProcesses.Kill(ProfileDirectory);
         DeleteProfile(ProfileDirectory);
     }
 
