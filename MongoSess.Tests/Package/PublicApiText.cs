@@ -57,9 +57,10 @@ internal static class PublicApiText
         {
             bases.Add(TypeNames.Of(baseType));
         }
-        // only the interfaces the type names itself, not those its base or other interfaces bring
-        var inherited = type.GetInterfaces().SelectMany(i => i.GetInterfaces()).Concat(type.BaseType?.GetInterfaces() ?? []).ToHashSet();
-        bases.AddRange(type.GetInterfaces().Where(i => !inherited.Contains(i)).Select(i => TypeNames.Of(i)).Order(StringComparer.Ordinal));
+        // only the public interfaces the type names itself, not those its base or other public interfaces bring
+        var visible = type.GetInterfaces().Where(i => i.IsVisible).ToList();
+        var inherited = visible.SelectMany(i => i.GetInterfaces()).Concat(type.BaseType?.GetInterfaces() ?? []).ToHashSet();
+        bases.AddRange(visible.Where(i => !inherited.Contains(i)).Select(i => TypeNames.Of(i)).Order(StringComparer.Ordinal));
         string constraints = Constraints(type.IsGenericTypeDefinition ? type.GetGenericArguments() : []);
         return $"public {modifiers}{kind} {name}{(bases.Count > 0 ? " : " + string.Join(", ", bases) : "")}{constraints}";
     }
