@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MongoSessions.Diagnostics;
 
 namespace MongoSessions.Internal;
 
@@ -83,7 +84,7 @@ internal sealed class SessionManager : IAsyncDisposable
     private SessionManager(ISessionStore store, SessionCookieOptions cookie, MongoSessOptions options, ILoggerFactory loggers)
     {
         var clock = options.TimeProvider;
-        Store = store;
+        Store = new InstrumentedSessionStore(store);
         Cookie = cookie;
         Expires = options.Expires;
         AbsoluteTimeout = options.AbsoluteTimeout;
@@ -100,7 +101,7 @@ internal sealed class SessionManager : IAsyncDisposable
         };
         if (interval is not null || cleanup.Mode == SessionCleanupMode.Lottery)
         {
-            _sweeper = new ExpirySweeper(store, interval, clock, Logger);
+            _sweeper = new ExpirySweeper(Store, interval, clock, Logger);
         }
         _lottery = cleanup.Mode == SessionCleanupMode.Lottery ? cleanup : null;
     }
