@@ -133,6 +133,66 @@ internal sealed class StoreInstrumentationTests
     }
 
     [Test]
+    public async Task Unobserved_instruments_allocate_nothing()
+    {
+        await using var store = new InstrumentedSessionStore(new NothingStore());
+        var update = Create("id");
+        var match = new SessionMatch("n", new MongoSessions.Bson.BsonInt64(2));
+        var server = new MongoSessions.Mongo.MongoEndPoint("127.0.0.1", 27017);
+        var calls = new (string Name, Action Call)[]
+        {
+            ("load", () => store.LoadAsync("id", Now, default)),
+            ("update", () => store.UpdateAsync(update, default)),
+            ("destroy", () => store.DestroyAsync("id", default)),
+            ("count", () => store.CountAsync(Now, default)),
+            ("list", () => store.ListAsync(Now, default)),
+            ("clear", () => store.ClearAsync(default)),
+            ("destroy_where", () => store.DestroyWhereAsync(match, Now, default)),
+            ("remove_expired", () => store.RemoveExpiredAsync(Now, default)),
+            ("pool wait", () => MongoMetrics.RecordWait(server, MongoMetrics.StartWait())),
+            ("retry", () => MongoMetrics.Retried("find", server)),
+            ("created", SessionMetrics.Created),
+            ("loaded", SessionMetrics.Loaded),
+            ("rejected", () => CookieMetrics.Rejected(MongoSessions.Cookies.CookieRejection.BadSignature)),
+        };
+        var allocated = new List<string>();
+        foreach (var (name, call) in calls)
+        {
+            call();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                call();
+            }
+            allocated.Add($"{name}: {GC.GetAllocatedBytesForCurrentThread() - before}");
+        }
+        Assert.That(allocated, Has.All.EndsWith(": 0"));
+    }
+
+    /// <summary>A store whose calls complete at once and allocate nothing, so any allocation measured is the decorator's.</summary>
+    private sealed class NothingStore : ISessionStore
+    {
+        public ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) => default;
+
+        public ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken) => default;
+
+        public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) => default;
+
+        public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => default;
+
+        public IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, CancellationToken cancellationToken) => AsyncEnumerable.Empty<SessionRecord>();
+
+        public ValueTask ClearAsync(CancellationToken cancellationToken) => default;
+
+        public ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => default;
+
+        // the interface's default implementation allocates its own list
+        public ValueTask<long> DestroyWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken) => default;
+
+        public ValueTask DisposeAsync() => default;
+    }
+
+    [Test]
     public async Task The_store_tag_names_the_built_in_stores_and_a_custom_store_by_its_type()
     {
         await using var memory = new MemorySessionStore();

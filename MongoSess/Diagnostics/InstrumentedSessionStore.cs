@@ -4,7 +4,7 @@ namespace MongoSessions.Diagnostics;
 
 /// <summary>
 /// Wraps the connected store so every operation is timed and traced (see <see cref="StoreOperationScope"/>), whatever
-/// the store. When nobody listens it calls the store directly: no timing, no closure, no state machine.
+/// the store. When nobody listens it calls the store directly: no timing, no allocation, no state machine.
 /// </summary>
 internal sealed class InstrumentedSessionStore : ISessionStore
 {
@@ -28,24 +28,25 @@ internal sealed class InstrumentedSessionStore : ISessionStore
         _ => store.GetType().Name,
     };
 
+    // static lambdas with explicit state: a capturing lambda would allocate its closure on every call, observed or not
     public ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved
-            ? ObserveAsync(StoreOperationName.Load, id, () => _inner.LoadAsync(id, now, cancellationToken))
+            ? ObserveAsync(StoreOperationName.Load, id, (id, now), static (store, s, ct) => store.LoadAsync(s.id, s.now, ct), cancellationToken)
             : _inner.LoadAsync(id, now, cancellationToken);
 
     public ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved
-            ? ObserveAsync(StoreOperationName.Update, update.Id, () => _inner.UpdateAsync(update, cancellationToken))
+            ? ObserveAsync(StoreOperationName.Update, update.Id, update, static (store, u, ct) => store.UpdateAsync(u, ct), cancellationToken)
             : _inner.UpdateAsync(update, cancellationToken);
 
     public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved
-            ? ObserveAsync(StoreOperationName.Destroy, id, () => _inner.DestroyAsync(id, cancellationToken))
+            ? ObserveAsync(StoreOperationName.Destroy, id, id, static (store, i, ct) => store.DestroyAsync(i, ct), cancellationToken)
             : _inner.DestroyAsync(id, cancellationToken);
 
     public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved
-            ? ObserveAsync(StoreOperationName.Count, null, () => _inner.CountAsync(now, cancellationToken))
+            ? ObserveAsync(StoreOperationName.Count, null, now, static (store, n, ct) => store.CountAsync(n, ct), cancellationToken)
             : _inner.CountAsync(now, cancellationToken);
 
     public IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -56,23 +57,24 @@ internal sealed class InstrumentedSessionStore : ISessionStore
 
     public ValueTask<long> DestroyWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved
-            ? ObserveAsync(StoreOperationName.DestroyWhere, null, () => _inner.DestroyWhereAsync(match, now, cancellationToken))
+            ? ObserveAsync(StoreOperationName.DestroyWhere, null, (match, now), static (store, s, ct) => store.DestroyWhereAsync(s.match, s.now, ct), cancellationToken)
             : _inner.DestroyWhereAsync(match, now, cancellationToken);
 
     public ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved
-            ? ObserveAsync(StoreOperationName.RemoveExpired, null, () => _inner.RemoveExpiredAsync(now, cancellationToken))
+            ? ObserveAsync(StoreOperationName.RemoveExpired, null, now, static (store, n, ct) => store.RemoveExpiredAsync(n, ct), cancellationToken)
             : _inner.RemoveExpiredAsync(now, cancellationToken);
 
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
 
-    private async ValueTask<T> ObserveAsync<T>(StoreOperationName operation, string? sessionId, Func<ValueTask<T>> run)
+    private async ValueTask<T> ObserveAsync<TState, T>(
+        StoreOperationName operation, string? sessionId, TState state, Func<ISessionStore, TState, CancellationToken, ValueTask<T>> run, CancellationToken cancellationToken)
     {
         var scope = StoreOperationScope.Start(_name, operation, sessionId);
         T result;
         try
         {
-            result = await run().ConfigureAwait(false);
+            result = await run(_inner, state, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
