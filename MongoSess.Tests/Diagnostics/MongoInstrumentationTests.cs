@@ -107,7 +107,7 @@ internal sealed class MongoInstrumentationTests
         server.Faults.CloseBeforeReply("findAndModify");
         Assert.ThrowsAsync<MongoSessConnectionException>(async () => await store.UpdateAsync(Increment(id), default));
 
-        var activities = traces.WithTag("session.hash", SessionIdHash.Of(id));
+        var activities = traces.WithTag("session.hash", MongoSessions.Internal.SessionLogId.Of(id));
         Assert.That(activities.Select(a => (a.OperationName, a.GetTagItem("store"), a.Status)), Is.EqualTo(new[]
         {
             ("MongoSess store.update", (object?)"mongodb", ActivityStatusCode.Unset),

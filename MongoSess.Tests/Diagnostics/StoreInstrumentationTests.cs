@@ -57,7 +57,7 @@ internal sealed class StoreInstrumentationTests
         Assert.That(activities.Select(a => a.GetTagItem("operation")), Is.EqualTo(s_operations));
         Assert.That(activities.Select(a => a.Source.Name), Has.All.EqualTo("MongoSess"));
         Assert.That(activities.Select(a => a.Status), Has.All.EqualTo(ActivityStatusCode.Unset));
-        var hash = SessionIdHash.Of(id);
+        var hash = MongoSessions.Internal.SessionLogId.Of(id);
         var withId = activities.Where(a => a.GetTagItem("operation") is "update" or "load" or "destroy").ToList();
         Assert.That(withId.Select(a => a.GetTagItem("session.hash")).ToList(), Has.Count.EqualTo(3).And.All.EqualTo(hash));
         Assert.That(activities.Except(withId).Select(a => a.GetTagItem("session.hash")), Has.All.Null);
@@ -76,7 +76,7 @@ internal sealed class StoreInstrumentationTests
 
         Assert.ThrowsAsync<InvalidOperationException>(async () => await store.UpdateAsync(Create(id), default));
 
-        var activity = traces.WithTag("session.hash", SessionIdHash.Of(id)).Single();
+        var activity = traces.WithTag("session.hash", MongoSessions.Internal.SessionLogId.Of(id)).Single();
         Assert.That(activity.Status, Is.EqualTo(ActivityStatusCode.Error));
         Assert.That(activity.StatusDescription, Is.EqualTo("InvalidOperationException"), "the type, never the message");
         Assert.That(activity.GetTagItem("error.type"), Is.EqualTo("System.InvalidOperationException"));
@@ -203,6 +203,9 @@ internal sealed class StoreInstrumentationTests
             Assert.That(InstrumentedSessionStore.NameOf(memory), Is.EqualTo("memory"));
             Assert.That(InstrumentedSessionStore.NameOf(file), Is.EqualTo("file"));
             Assert.That(InstrumentedSessionStore.NameOf(new ProbeStore()), Is.EqualTo("ProbeStore"));
+            var keys = new EncryptionKeyring(new EncryptionKey("k1", EncryptionKey.GenerateKey()));
+            var encrypted = new MongoSessions.Internal.EncryptingSessionStore(file, keys, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            Assert.That(InstrumentedSessionStore.NameOf(encrypted), Is.EqualTo("file"), "the store under the encryption");
         }
         finally
         {
@@ -211,13 +214,13 @@ internal sealed class StoreInstrumentationTests
     }
 
     [Test]
-    public void The_session_hash_is_short_stable_and_distinct()
+    public void The_session_hash_is_the_short_log_id()
     {
         var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
-        var hash = SessionIdHash.Of(id);
-        Assert.That(hash, Does.Match("^[0-9a-f]{12}$"));
-        Assert.That(SessionIdHash.Of(id), Is.EqualTo(hash));
-        Assert.That(SessionIdHash.Of(MongoSessions.Cookies.SessionIdGenerator.NewId()), Is.Not.EqualTo(hash));
+        var hash = MongoSessions.Internal.SessionLogId.Of(id);
+        Assert.That(hash, Does.Match("^[0-9a-f]{8}$"));
+        Assert.That(MongoSessions.Internal.SessionLogId.Of(id), Is.EqualTo(hash));
+        Assert.That(MongoSessions.Internal.SessionLogId.Of(MongoSessions.Cookies.SessionIdGenerator.NewId()), Is.Not.EqualTo(hash));
     }
 
     [Test]

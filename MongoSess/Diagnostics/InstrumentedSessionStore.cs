@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MongoSessions.Internal;
 
 namespace MongoSessions.Diagnostics;
 
@@ -19,9 +20,10 @@ internal sealed class InstrumentedSessionStore : ISessionStore
 
     public ISessionStore Inner => _inner;
 
-    /// <summary>The <c>store</c> tag: memory, file, mongodb, or the type name of a custom store.</summary>
+    /// <summary>The <c>store</c> tag: memory, file, mongodb, or the type name of a custom store; encryption names the store under it.</summary>
     public static string NameOf(ISessionStore store) => store switch
     {
+        EncryptingSessionStore encrypting => NameOf(encrypting.Inner),
         MemorySessionStore => "memory",
         FileSessionStore => "file",
         MongoSessionStore => "mongodb",

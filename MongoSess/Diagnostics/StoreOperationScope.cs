@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using MongoSessions.Internal;
 
 namespace MongoSessions.Diagnostics;
 
 /// <summary>
 /// One observed store operation: an activity (when a tracer samples it) and, at the end, its duration in the
-/// <c>mongosess.store.operation.duration</c> histogram. Only the store's kind, the operation and a hash of the session
-/// id are recorded; never the id, the data or an exception message.
+/// <c>mongosess.store.operation.duration</c> histogram. Only the store's kind, the operation and the session's log id
+/// (a short hash, the same one log lines show) are recorded; never the id, the data or an exception message.
 /// </summary>
 internal readonly struct StoreOperationScope
 {
@@ -38,7 +39,7 @@ internal readonly struct StoreOperationScope
             activity.SetTag("operation", operation.Tag);
             if (sessionId is not null)
             {
-                activity.SetTag("session.hash", SessionIdHash.Of(sessionId));
+                activity.SetTag("session.hash", SessionLogId.Of(sessionId));
             }
         }
         return new StoreOperationScope(store, operation, activity);

@@ -168,10 +168,15 @@ internal sealed class RequestSession
                 return false;
             }
             var now = _manager.Now();
-            var operations = new List<SessionOperation>(old.Data.Count + extraOperations.Count);
+            var operations = new List<SessionOperation>(old.Data.Count + old.Flash.Count + extraOperations.Count);
             foreach (var element in old.Data.Document)
             {
                 operations.Add(SessionOperation.Set(element.Name, element.Value.DeepClone()));
+            }
+            // flash entries not shown yet move too: a message flashed just before a login must survive it
+            foreach (var element in old.Flash.Document)
+            {
+                operations.Add(SessionOperation.FlashSet(element.Name, element.Value.DeepClone()));
             }
             operations.AddRange(extraOperations);
             var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, now + _manager.Expires, createIfMissing: true)
@@ -353,8 +358,15 @@ internal sealed class RequestSession
             return;
         }
         var applied = new List<SessionOperation>(operations.Count);
-        foreach (var operation in operations.Where(o => o.Area == SessionArea.Data))
+        var flash = new List<SessionOperation>();
+        foreach (var operation in operations)
         {
+            if (operation.Area == SessionArea.Flash)
+            {
+                // flash entries have names of their own, so this request's are safe to add to the copy
+                flash.Add(operation);
+                continue;
+            }
             applied.Add(operation.Kind == SessionOperationKind.Increment && result.Values.Find(operation.Path) is { } value
                 ? SessionOperation.Set(operation.Path, value)
                 : operation);
@@ -362,6 +374,7 @@ internal sealed class RequestSession
         try
         {
             _record.Data.Apply(applied);
+            _record.Flash.Apply(flash);
             _record.ExpiresAt = expiresAt;
             _record.BrowserSessionCookie = result.BrowserSessionCookie;
             _record.CsrfToken = result.CsrfToken;
