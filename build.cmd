@@ -36,7 +36,7 @@ dotnet test MongoSess.sln -c Release --no-build --results-directory "%CD%\TestRe
 exit /b %ERRORLEVEL%
 
 :pack
-dotnet pack MongoSess\MongoSess.csproj -c Release -o artifacts --nologo
+dotnet pack MongoSess\MongoSess.csproj -c Release -o artifacts --nologo %ARGS%
 exit /b %ERRORLEVEL%
 
 :usage
@@ -46,5 +46,6 @@ echo commands: 1>&2
 echo   demo [args...]   build and run the demo server (examples\DemoServer) on 1>&2
 echo                    http://localhost:8080/; extra args go to the server 1>&2
 echo   test [args...]   restore, build and run every test; results in TestResults\ 1>&2
-echo   pack             write the NuGet package to artifacts\ 1>&2
+echo   pack [args...]   write the NuGet package and its symbols package to 1>&2
+echo                    artifacts\ (extra args go to dotnet pack) 1>&2
 exit /b 2

@@ -15,7 +15,8 @@ commands:
                    (try: ./build.sh demo --help)
   test [args...]   restore, build and run every test; results in TestResults/
                    (extra args go to dotnet test)
-  pack             write the NuGet package to artifacts/
+  pack [args...]   write the NuGet package and its symbols package to
+                   artifacts/ (extra args go to dotnet pack)
 USAGE
 }
 
@@ -45,7 +46,7 @@ case "$cmd" in
             "$@"
         ;;
     pack)
-        dotnet pack MongoSess/MongoSess.csproj -c Release -o artifacts --nologo
+        dotnet pack MongoSess/MongoSess.csproj -c Release -o artifacts --nologo "$@"
         ;;
     *)
         if [[ -n "$cmd" ]]; then echo "unknown command: $cmd" >&2; fi

@@ -35,19 +35,19 @@ public sealed class SessionRecord
     public DateTimeOffset CreatedAt { get; }
 
     /// <summary>When the session expires for inactivity (<c>expiresAt</c>); at or after this instant it reads as absent.</summary>
-    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; internal set; }
 
     /// <summary>
     /// When the session expires however active it is (<c>absoluteExpiresAt</c>, set at creation from
     /// <see cref="MongoSessOptions.AbsoluteTimeout"/>); null without an absolute timeout.
     /// </summary>
-    public DateTimeOffset? AbsoluteExpiresAt { get; set; }
+    public DateTimeOffset? AbsoluteExpiresAt { get; internal set; }
 
     /// <summary>Flash entries waiting for the next request (<c>flash</c>), kept outside <see cref="Data"/>.</summary>
     public SessionData Flash { get; }
 
     /// <summary>The session's CSRF token (<c>csrf</c>), kept outside <see cref="Data"/>; null until first asked for.</summary>
-    public string? CsrfToken { get; set; }
+    public string? CsrfToken { get; internal set; }
 
     /// <summary>The earlier of <see cref="ExpiresAt"/> and <see cref="AbsoluteExpiresAt"/>: when the session really ends.</summary>
     public DateTimeOffset EffectiveExpiresAt => AbsoluteExpiresAt is { } absolute && absolute < ExpiresAt ? absolute : ExpiresAt;
@@ -56,7 +56,7 @@ public sealed class SessionRecord
     /// True after <see cref="MongoSess.ExpireAsync"/>: the cookie is a browser-session cookie from then on
     /// (stored as <c>browserSession: true</c>, absent otherwise).
     /// </summary>
-    public bool BrowserSessionCookie { get; set; }
+    public bool BrowserSessionCookie { get; internal set; }
 
     /// <summary>True when the session has expired at <paramref name="now"/>.</summary>
     public bool IsExpired(DateTimeOffset now) => EffectiveExpiresAt <= now;
