@@ -1,5 +1,6 @@
 using MongoSessions.Bson;
 using MongoSessions.Cookies;
+using MongoSessions.Diagnostics;
 
 namespace MongoSessions.Internal;
 
@@ -86,7 +87,9 @@ internal sealed class RequestSession
                 AbsoluteExpiresAt = now + _manager.AbsoluteTimeout,
                 CsrfToken = csrfToken,
             };
-            return await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
+            var created = await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
+            SessionMetrics.Created();
+            return created;
         }
         finally
         {
@@ -104,6 +107,7 @@ internal sealed class RequestSession
             if (_id is not null)
             {
                 await Store.DestroyAsync(_id, cancellationToken).ConfigureAwait(false);
+                SessionMetrics.Ended();
             }
             bool browserHasCookie = _id is not null || _cookies.BrowserHasCookie;
             Forget();
@@ -186,6 +190,7 @@ internal sealed class RequestSession
             await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
             // the old id goes last: should this fail, the caller sees the error while the old cookie still works
             await Store.DestroyAsync(old.Id, cancellationToken).ConfigureAwait(false);
+            SessionMetrics.Regenerated();
             IsNew = false;
             return true;
         }
@@ -206,6 +211,10 @@ internal sealed class RequestSession
         {
             var now = _manager.Now();
             _record = await Store.LoadAsync(_id, now, cancellationToken).ConfigureAwait(false);
+            if (_record is not null)
+            {
+                SessionMetrics.Loaded();
+            }
             if (_record is null)
             {
                 _id = null;

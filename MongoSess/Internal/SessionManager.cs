@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MongoSessions.Diagnostics;
 
 namespace MongoSessions.Internal;
 
@@ -84,7 +85,8 @@ internal sealed class SessionManager : IAsyncDisposable
     {
         var clock = options.TimeProvider;
         Logger = loggers.CreateLogger("MongoSess");
-        Store = options.Encryption is { } encryption ? new EncryptingSessionStore(store, encryption, Logger) : store;
+        // outermost, so a store operation is timed as the request sees it, encryption and its retries included
+        Store = new InstrumentedSessionStore(options.Encryption is { } encryption ? new EncryptingSessionStore(store, encryption, Logger) : store);
         Cookie = cookie;
         Expires = options.Expires;
         AbsoluteTimeout = options.AbsoluteTimeout;
@@ -100,7 +102,7 @@ internal sealed class SessionManager : IAsyncDisposable
         };
         if (interval is not null || cleanup.Mode == SessionCleanupMode.Lottery)
         {
-            _sweeper = new ExpirySweeper(store, interval, clock, Logger);
+            _sweeper = new ExpirySweeper(Store, interval, clock, Logger);
         }
         _lottery = cleanup.Mode == SessionCleanupMode.Lottery ? cleanup : null;
     }
