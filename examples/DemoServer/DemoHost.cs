@@ -78,9 +78,10 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
         }
     }
 
-    // a connection failure, a server selection or socket timeout, an exhausted pool: all are MongoSessConnectionException
+    // a connection failure, a server selection or socket timeout, an exhausted pool (MongoSessConnectionException), or
+    // an error reply, such as a primary stepping down twice during one write (MongoSessCommandException)
     private static bool IsStoreUnavailable(Exception error) =>
-        error is MongoSessConnectionException or TimeoutException;
+        error is MongoSessConnectionException or MongoSessCommandException or TimeoutException;
 
     private static bool IsConnectionGone(Exception error) =>
         error is HttpListenerException
