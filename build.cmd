@@ -19,6 +19,7 @@ goto collect
 if /i "%CMD%"=="demo" goto demo
 if /i "%CMD%"=="test" goto test
 if /i "%CMD%"=="pack" goto pack
+if /i "%CMD%"=="soak" goto soak
 echo unknown command: %CMD% 1>&2
 goto usage
 
@@ -35,8 +36,14 @@ dotnet build MongoSess.sln -c Release --no-restore --nologo || exit /b 1
 dotnet test MongoSess.sln -c Release --no-build --results-directory "%CD%\TestResults" --logger trx --logger "console;verbosity=normal" %ARGS%
 exit /b %ERRORLEVEL%
 
+:soak
+dotnet build benchmarks\MongoSess.Soak\MongoSess.Soak.csproj -c Release --nologo -v quiet || exit /b 1
+for /f "usebackq delims=" %%p in (`dotnet msbuild benchmarks\MongoSess.Soak\MongoSess.Soak.csproj -nologo -p:Configuration^=Release -getProperty:TargetPath`) do set "DLL=%%p"
+dotnet "%DLL%" %ARGS%
+exit /b %ERRORLEVEL%
+
 :pack
-dotnet pack MongoSess\MongoSess.csproj -c Release -o artifacts --nologo
+dotnet pack MongoSess\MongoSess.csproj -c Release -o artifacts --nologo %ARGS%
 exit /b %ERRORLEVEL%
 
 :usage
@@ -46,5 +53,9 @@ echo commands: 1>&2
 echo   demo [args...]   build and run the demo server (examples\DemoServer) on 1>&2
 echo                    http://localhost:8080/; extra args go to the server 1>&2
 echo   test [args...]   restore, build and run every test; results in TestResults\ 1>&2
-echo   pack             write the NuGet package to artifacts\ 1>&2
+echo   pack [args...]   write the NuGet package and its symbols package to 1>&2
+echo                    artifacts\ (extra args go to dotnet pack) 1>&2
+echo   soak [--seconds S] [--clients N] [--seed N] 1>&2
+echo                    minutes of concurrent session traffic against MongoDB while it 1>&2
+echo                    drops connections and steps down its primary (not part of test) 1>&2
 exit /b 2

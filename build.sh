@@ -15,7 +15,13 @@ commands:
                    (try: ./build.sh demo --help)
   test [args...]   restore, build and run every test; results in TestResults/
                    (extra args go to dotnet test)
-  pack             write the NuGet package to artifacts/
+  pack [args...]   write the NuGet package and its symbols package to
+                   artifacts/ (extra args go to dotnet pack)
+  soak [--seconds S] [--clients N] [--seed N]
+                   a few minutes of concurrent session traffic against MongoDB
+                   (an in-process replica set) while it drops connections and
+                   steps down its primary; exits 1 if an increment was lost or
+                   doubled, a session leaked or memory grew (not part of test)
   bench [args...]  run the BenchmarkDotNet suite (benchmarks/MongoSess.Benchmarks)
                    with a short job, a few minutes, and print the summary table;
                    extra args go to BenchmarkDotNet (try: --filter '*Cookie*',
@@ -63,8 +69,17 @@ case "$cmd" in
             --logger "console;verbosity=normal" \
             "$@"
         ;;
+    soak)
+        soak=benchmarks/MongoSess.Soak/MongoSess.Soak.csproj
+        if ! log="$(dotnet build "$soak" -c Release --nologo -v quiet 2>&1)"; then
+            echo "$log" >&2
+            exit 1
+        fi
+        dll="$(dotnet msbuild "$soak" -nologo -p:Configuration=Release -getProperty:TargetPath)"
+        exec dotnet "$dll" "$@"
+        ;;
     pack)
-        dotnet pack MongoSess/MongoSess.csproj -c Release -o artifacts --nologo
+        dotnet pack MongoSess/MongoSess.csproj -c Release -o artifacts --nologo "$@"
         ;;
     bench)
         dll="$(build_quietly benchmarks/MongoSess.Benchmarks/MongoSess.Benchmarks.csproj)"

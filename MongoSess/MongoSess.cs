@@ -18,6 +18,18 @@ namespace MongoSessions;
 /// </remarks>
 public sealed class MongoSess
 {
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> MongoSess reports its metrics through:
+    /// <c>dotnet-counters monitor --counters MongoSess</c>, or OpenTelemetry's <c>AddMeter(MongoSess.MeterName)</c>.
+    /// </summary>
+    public const string MeterName = "MongoSess";
+
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.ActivitySource"/> that traces every session store operation:
+    /// OpenTelemetry's <c>AddSource(MongoSess.ActivitySourceName)</c>.
+    /// </summary>
+    public const string ActivitySourceName = "MongoSess";
+
     private static readonly IReadOnlyDictionary<string, object?> s_empty = ReadOnlyDictionary<string, object?>.Empty;
 
     private readonly RequestSession _session;

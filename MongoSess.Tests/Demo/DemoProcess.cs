@@ -31,6 +31,7 @@ internal sealed class DemoProcess : IDisposable
         }
         // the developer's own keys must not leak into a test that expects the kept secret
         start.Environment.Remove("MONGOSESS_KEYS");
+        start.Environment.Remove("MONGOSESS_ENCRYPTION_KEYS");
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
@@ -81,9 +82,11 @@ internal sealed class DemoProcess : IDisposable
     }
 
     /// <summary>Runs the demo to completion, for arguments that make it exit by itself.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args)
+    public static Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args) => RunToExitAsync(args, environment: null);
+
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
-        using var demo = new DemoProcess(args, environment: null);
+        using var demo = new DemoProcess(args, environment);
         int exitCode = await demo.WaitForExitAsync();
         return (exitCode, demo.Output);
     }

@@ -51,6 +51,20 @@ public sealed class RegenerationTests : SessionTestBase
     }
 
     [Test]
+    public async Task A_message_flashed_before_regeneration_shows_on_the_next_request()
+    {
+        var text = await RoundTripAsync(
+            async s =>
+            {
+                await s.SetAsync("user", "ann");
+                await s.FlashAsync("message", "Welcome, ann");
+                await s.RegenerateAsync();
+            },
+            async s => $"{await s.GetFlashAsync<string>("message")}|{await s.GetFlashAsync<string>("message")}");
+        Assert.That(text, Is.EqualTo("Welcome, ann|Welcome, ann"), "moved with the session, readable throughout the next request");
+    }
+
+    [Test]
     public async Task Regeneration_without_a_session_does_nothing()
     {
         ServeRoutes();

@@ -3,7 +3,8 @@ using System.Collections.Concurrent;
 namespace MongoSessions.Tests.Support;
 
 /// <summary>Wraps a store and counts the calls made to it, to prove how many round trips a request costs.</summary>
-internal sealed class CountingStore(ISessionStore inner) : DelegatingSessionStore(inner)
+// versioned: in tests its inner store is always a built-in one, so encryption at rest can run over it too
+internal sealed class CountingStore(ISessionStore inner) : DelegatingSessionStore(inner), IVersionedSessionStore
 {
     private readonly ConcurrentDictionary<string, int> _calls = new();
 

@@ -16,13 +16,59 @@ internal static class ClrToBsonMapper
     /// <exception cref="ArgumentException">The value, or something inside it, cannot be stored; the message names the key.</exception>
     public static BsonValue Map(object? value, string key)
     {
+        BsonValue mapped;
         try
         {
-            return MapValue(value, key, 0);
+            mapped = MapValue(value, key, 0);
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or JsonException)
         {
             throw new ArgumentException($"The value for session key '{key}' cannot be stored: {e.Message}", nameof(value), e);
+        }
+        // checked here, once for every store: the memory store would keep such a string, the others fail to encode it
+        if (FindIllFormedText(mapped, "") is { } path)
+        {
+            throw new ArgumentException(
+                $"The value for session key '{key}' cannot be stored: {(path.Length == 0 ? "it" : $"'{path}' in it")} has a lone UTF-16 surrogate (half of a character, as cutting a string inside an emoji leaves), which BSON cannot hold.",
+                nameof(value));
+        }
+        return mapped;
+    }
+
+    /// <returns>The path, inside the value, of the first string or name that is not well-formed UTF-16 ("" for the value itself), or null.</returns>
+    private static string? FindIllFormedText(BsonValue value, string path)
+    {
+        switch (value)
+        {
+            case BsonString text:
+                return Utf16Text.IsWellFormed(text.Value) ? null : path;
+            case BsonDocument document:
+                foreach (var element in document)
+                {
+                    string inner = path.Length == 0 ? element.Name : $"{path}.{element.Name}";
+                    if (!Utf16Text.IsWellFormed(element.Name))
+                    {
+                        return inner;
+                    }
+                    if (FindIllFormedText(element.Value, inner) is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            case BsonArray array:
+                int index = 0;
+                foreach (var item in array)
+                {
+                    if (FindIllFormedText(item, path.Length == 0 ? $"{index}" : $"{path}.{index}") is { } found)
+                    {
+                        return found;
+                    }
+                    index++;
+                }
+                return null;
+            default:
+                return null;
         }
     }
 

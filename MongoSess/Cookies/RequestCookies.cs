@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using MongoSessions.Diagnostics;
 
 namespace MongoSessions.Cookies;
 
@@ -105,6 +106,7 @@ internal sealed class RequestCookies
             }
             // the reason only: the value itself is a credential
             _logger.LogDebug("Session cookie rejected: {Reason}", verification.Rejection);
+            CookieMetrics.Rejected(verification.Rejection);
         }
     }
 

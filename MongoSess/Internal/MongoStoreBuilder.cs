@@ -75,6 +75,9 @@ internal static class MongoStoreBuilder
         }
     }
 
+    /// <summary>The client settings the options give, without connecting.</summary>
+    internal static ClusterSettings SettingsFor(MongoSessOptions options) => ClusterSettingsFor(Parse(options), options);
+
     private static ConnectionString Parse(MongoSessOptions options)
     {
         if (options.ConnectionString is not null && options.Servers is not null)
@@ -113,7 +116,9 @@ internal static class MongoStoreBuilder
         var connection = new ConnectionSettings
         {
             ConnectTimeout = Positive(uri.ConnectTimeout) ?? TimeSpan.FromSeconds(10),
-            SocketTimeout = Positive(uri.SocketTimeout) ?? Timeout.InfiniteTimeSpan,
+            // unlike MongoDB's drivers (no timeout), 30 s by default: a web request must never wait forever on a
+            // server that took a command and went silent; socketTimeoutMS=0 turns it off
+            SocketTimeout = uri.SocketTimeout is { } socket ? Positive(socket) ?? Timeout.InfiniteTimeSpan : DefaultSocketTimeout,
             Tls = options.Tls ?? connectionString.EffectiveTls,
             TlsCAFile = uri.TlsCAFile,
             TlsAllowInvalidCertificates = insecure || uri.TlsAllowInvalidCertificates == true,
@@ -186,6 +191,8 @@ internal static class MongoStoreBuilder
             throw new MongoSessConfigurationException($"'{collection}' is not a valid MongoDB collection name.");
         }
     }
+
+    internal static readonly TimeSpan DefaultSocketTimeout = TimeSpan.FromSeconds(30);
 
     private static TimeSpan? Positive(TimeSpan? value) => value is { } v && v > TimeSpan.Zero ? v : null;
 }

@@ -1,5 +1,6 @@
 using MongoSessions.Bson;
 using MongoSessions.Cookies;
+using MongoSessions.Diagnostics;
 
 namespace MongoSessions.Internal;
 
@@ -86,7 +87,9 @@ internal sealed class RequestSession
                 AbsoluteExpiresAt = now + _manager.AbsoluteTimeout,
                 CsrfToken = csrfToken,
             };
-            return await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
+            var created = await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
+            SessionMetrics.Created();
+            return created;
         }
         finally
         {
@@ -104,6 +107,7 @@ internal sealed class RequestSession
             if (_id is not null)
             {
                 await Store.DestroyAsync(_id, cancellationToken).ConfigureAwait(false);
+                SessionMetrics.Ended();
             }
             bool browserHasCookie = _id is not null || _cookies.BrowserHasCookie;
             Forget();
@@ -164,10 +168,15 @@ internal sealed class RequestSession
                 return false;
             }
             var now = _manager.Now();
-            var operations = new List<SessionOperation>(old.Data.Count + extraOperations.Count);
+            var operations = new List<SessionOperation>(old.Data.Count + old.Flash.Count + extraOperations.Count);
             foreach (var element in old.Data.Document)
             {
                 operations.Add(SessionOperation.Set(element.Name, element.Value.DeepClone()));
+            }
+            // flash entries not shown yet move too: a message flashed just before a login must survive it
+            foreach (var element in old.Flash.Document)
+            {
+                operations.Add(SessionOperation.FlashSet(element.Name, element.Value.DeepClone()));
             }
             operations.AddRange(extraOperations);
             var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, now + _manager.Expires, createIfMissing: true)
@@ -181,6 +190,7 @@ internal sealed class RequestSession
             await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
             // the old id goes last: should this fail, the caller sees the error while the old cookie still works
             await Store.DestroyAsync(old.Id, cancellationToken).ConfigureAwait(false);
+            SessionMetrics.Regenerated();
             IsNew = false;
             return true;
         }
@@ -201,6 +211,10 @@ internal sealed class RequestSession
         {
             var now = _manager.Now();
             _record = await Store.LoadAsync(_id, now, cancellationToken).ConfigureAwait(false);
+            if (_record is not null)
+            {
+                SessionMetrics.Loaded();
+            }
             if (_record is null)
             {
                 _id = null;
@@ -344,8 +358,15 @@ internal sealed class RequestSession
             return;
         }
         var applied = new List<SessionOperation>(operations.Count);
-        foreach (var operation in operations.Where(o => o.Area == SessionArea.Data))
+        var flash = new List<SessionOperation>();
+        foreach (var operation in operations)
         {
+            if (operation.Area == SessionArea.Flash)
+            {
+                // flash entries have names of their own, so this request's are safe to add to the copy
+                flash.Add(operation);
+                continue;
+            }
             applied.Add(operation.Kind == SessionOperationKind.Increment && result.Values.Find(operation.Path) is { } value
                 ? SessionOperation.Set(operation.Path, value)
                 : operation);
@@ -353,6 +374,7 @@ internal sealed class RequestSession
         try
         {
             _record.Data.Apply(applied);
+            _record.Flash.Apply(flash);
             _record.ExpiresAt = expiresAt;
             _record.BrowserSessionCookie = result.BrowserSessionCookie;
             _record.CsrfToken = result.CsrfToken;

@@ -13,6 +13,10 @@ internal static class SessionKey
         {
             throw new ArgumentException("A session key cannot contain a NUL character.", parameterName);
         }
+        if (!Bson.Utf16Text.IsWellFormed(key))
+        {
+            throw new ArgumentException("A session key cannot contain a lone UTF-16 surrogate (half of a character).", parameterName);
+        }
         if (key == "_id" || key.StartsWith("_id.", StringComparison.Ordinal))
         {
             throw new ArgumentException("The session key '_id' is reserved.", parameterName);

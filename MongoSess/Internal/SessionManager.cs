@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MongoSessions.Diagnostics;
 
 namespace MongoSessions.Internal;
 
@@ -83,13 +84,14 @@ internal sealed class SessionManager : IAsyncDisposable
     private SessionManager(ISessionStore store, SessionCookieOptions cookie, MongoSessOptions options, ILoggerFactory loggers)
     {
         var clock = options.TimeProvider;
-        Store = store;
+        Logger = loggers.CreateLogger("MongoSess");
+        // outermost, so a store operation is timed as the request sees it, encryption and its retries included
+        Store = new InstrumentedSessionStore(options.Encryption is { } encryption ? new EncryptingSessionStore(store, encryption, Logger) : store);
         Cookie = cookie;
         Expires = options.Expires;
         AbsoluteTimeout = options.AbsoluteTimeout;
         TouchAfter = options.TouchAfter ?? options.Expires / 10;
         Clock = clock;
-        Logger = loggers.CreateLogger("MongoSess");
         var cleanup = options.Cleanup;
         // the TTL index does MongoDB's cleanup; every other store needs sweeps
         TimeSpan? interval = cleanup.Mode switch
@@ -100,7 +102,7 @@ internal sealed class SessionManager : IAsyncDisposable
         };
         if (interval is not null || cleanup.Mode == SessionCleanupMode.Lottery)
         {
-            _sweeper = new ExpirySweeper(store, interval, clock, Logger);
+            _sweeper = new ExpirySweeper(Store, interval, clock, Logger);
         }
         _lottery = cleanup.Mode == SessionCleanupMode.Lottery ? cleanup : null;
     }
@@ -138,6 +140,11 @@ internal sealed class SessionManager : IAsyncDisposable
         if (options.Cleanup.Mode == SessionCleanupMode.TtlIndex && store is not MongoSessionStore)
         {
             throw new ArgumentException($"SessionCleanup.TtlIndex needs the MongoDB store; use SessionCleanup.Sweep(...) with {store.GetType().Name}.", nameof(options));
+        }
+        if (options.Encryption is not null && store is not IVersionedSessionStore)
+        {
+            // encrypted writes are compare-and-swap on a version number that only the built-in stores keep
+            throw new ArgumentException($"MongoSessOptions.Encryption works with the built-in stores only, not with {store.GetType().Name}.", nameof(options));
         }
         var loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var keys = options.Cookie.Keys;

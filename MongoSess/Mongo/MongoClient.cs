@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoSessions.Bson;
+using MongoSessions.Diagnostics;
 using MongoSessions.Mongo.Topology;
 
 namespace MongoSessions.Mongo;
@@ -78,7 +79,7 @@ internal sealed class MongoClient : IAsyncDisposable
                 {
                     Cluster.MarkUnknown(server.EndPoint, e.Message, clearPool: true);
                     firstError = e;
-                    LogRetry(command, server, e);
+                    ReportRetry(command, server, e);
                     continue;
                 }
                 try
@@ -95,7 +96,7 @@ internal sealed class MongoClient : IAsyncDisposable
                         throw;
                     }
                     firstError = e;
-                    LogRetry(command, server, e);
+                    ReportRetry(command, server, e);
                 }
                 catch (MongoSessCommandException e)
                 {
@@ -109,7 +110,7 @@ internal sealed class MongoClient : IAsyncDisposable
                         throw;
                     }
                     firstError = e;
-                    LogRetry(command, server, e);
+                    ReportRetry(command, server, e);
                 }
                 finally
                 {
@@ -128,8 +129,12 @@ internal sealed class MongoClient : IAsyncDisposable
     }
 
     // the command's name and the error only: the command itself may carry session data
-    private void LogRetry(BsonDocument command, ServerDescription server, MongoSessException error) =>
-        _logger.LogInformation("Retrying {Command} after an error on {Server}: {Error}", command.Count > 0 ? command[0].Name : "?", server.EndPoint, error.Message);
+    private void ReportRetry(BsonDocument command, ServerDescription server, MongoSessException error)
+    {
+        var name = command.Count > 0 ? command[0].Name : "?";
+        _logger.LogInformation("Retrying {Command} after an error on {Server}: {Error}", name, server.EndPoint, error.Message);
+        MongoMetrics.Retried(name, server.EndPoint);
+    }
 
     private static bool SupportsRetryableWrites(ServerDescription server) =>
         server.LogicalSessionTimeoutMinutes is not null && server.Type is ServerType.RSPrimary or ServerType.Mongos;

@@ -12,7 +12,7 @@ namespace MongoSessions;
 /// session; a file that cannot be read is logged, renamed to <c>*.corrupt</c> and treated as absent. Safe for
 /// concurrent requests in one process; do not point two processes at the same directory.
 /// </summary>
-public sealed class FileSessionStore : ISessionStore
+public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
 {
     private const string Extension = ".session";
     private const string TempPrefix = ".tmp-";
@@ -66,10 +66,14 @@ public sealed class FileSessionStore : ISessionStore
         try
         {
             var record = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
-            SessionWriteResult result;
+            SessionWriteResult? result;
             if (record is not null && !record.IsExpired(update.Now) && record.Id == update.Id)
             {
-                result = record.Apply(update);
+                result = record.ApplyIfVersion(update);
+                if (result is null)
+                {
+                    return null;
+                }
             }
             else if (update.CreateIfMissing)
             {

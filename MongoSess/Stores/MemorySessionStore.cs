@@ -8,7 +8,7 @@ namespace MongoSessions;
 /// has its own lock, so requests on different sessions never wait for each other. Everything is lost when the
 /// process ends.
 /// </summary>
-public sealed class MemorySessionStore : ISessionStore
+public sealed class MemorySessionStore : ISessionStore, IVersionedSessionStore
 {
     private readonly ConcurrentDictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
 
@@ -45,7 +45,7 @@ public sealed class MemorySessionStore : ISessionStore
                     }
                     if (!record.IsExpired(update.Now))
                     {
-                        return ValueTask.FromResult<SessionWriteResult?>(record.Apply(update));
+                        return ValueTask.FromResult(record.ApplyIfVersion(update));
                     }
                     if (!update.CreateIfMissing)
                     {

@@ -12,7 +12,7 @@ namespace MongoSessions;
 /// cookie flag), end = <c>delete</c>. Expired documents are filtered out on every read, because the TTL monitor only
 /// runs once a minute.
 /// </summary>
-internal sealed class MongoSessionStore : ISessionStore
+internal sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
 {
     // server errors that mean "this update does not fit the stored data": the store contract's InvalidOperationException
     private static readonly HashSet<int> s_updateConflicts = [2, 14, 28, 40, 10334, 17419];
@@ -140,6 +140,10 @@ internal sealed class MongoSessionStore : ISessionStore
         {
             set.Set("csrf", new BsonString(token));
         }
+        if (update.ExpectedVersion is { } version)
+        {
+            set.Set("version", new BsonInt64(version + 1));
+        }
         var changes = new BsonDocument();
         AddIfAny(changes, "$set", set);
         AddIfAny(changes, "$unset", unset);
@@ -155,6 +159,11 @@ internal sealed class MongoSessionStore : ISessionStore
         if (tokenIfMissing)
         {
             query.Add("csrf", new BsonDocument().Add("$exists", BsonBoolean.False));
+        }
+        if (update.ExpectedVersion is { } expected)
+        {
+            // compare-and-swap: a document never written with a version has none
+            query.Add("version", expected == 0 ? new BsonDocument().Add("$exists", BsonBoolean.False) : new BsonInt64(expected));
         }
         var command = new BsonDocument()
             .Add("findAndModify", new BsonString(_collection))

@@ -43,6 +43,8 @@ public readonly struct SessionOperation
 
     internal static SessionOperation FlashPull(string path) => new(SessionOperationKind.Pull, path, null, SessionArea.Flash);
 
+    internal static SessionOperation FlashUnset(string path) => new(SessionOperationKind.Unset, path, null, SessionArea.Flash);
+
     /// <summary>Describes the operation without its value (values may be private).</summary>
     public override string ToString() => Area == SessionArea.Data ? $"{Kind} {Path}" : $"{Kind} {Area}:{Path}";
 }

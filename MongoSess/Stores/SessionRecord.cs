@@ -35,19 +35,19 @@ public sealed class SessionRecord
     public DateTimeOffset CreatedAt { get; }
 
     /// <summary>When the session expires for inactivity (<c>expiresAt</c>); at or after this instant it reads as absent.</summary>
-    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; internal set; }
 
     /// <summary>
     /// When the session expires however active it is (<c>absoluteExpiresAt</c>, set at creation from
     /// <see cref="MongoSessOptions.AbsoluteTimeout"/>); null without an absolute timeout.
     /// </summary>
-    public DateTimeOffset? AbsoluteExpiresAt { get; set; }
+    public DateTimeOffset? AbsoluteExpiresAt { get; internal set; }
 
     /// <summary>Flash entries waiting for the next request (<c>flash</c>), kept outside <see cref="Data"/>.</summary>
     public SessionData Flash { get; }
 
     /// <summary>The session's CSRF token (<c>csrf</c>), kept outside <see cref="Data"/>; null until first asked for.</summary>
-    public string? CsrfToken { get; set; }
+    public string? CsrfToken { get; internal set; }
 
     /// <summary>The earlier of <see cref="ExpiresAt"/> and <see cref="AbsoluteExpiresAt"/>: when the session really ends.</summary>
     public DateTimeOffset EffectiveExpiresAt => AbsoluteExpiresAt is { } absolute && absolute < ExpiresAt ? absolute : ExpiresAt;
@@ -56,13 +56,39 @@ public sealed class SessionRecord
     /// True after <see cref="MongoSess.ExpireAsync"/>: the cookie is a browser-session cookie from then on
     /// (stored as <c>browserSession: true</c>, absent otherwise).
     /// </summary>
-    public bool BrowserSessionCookie { get; set; }
+    public bool BrowserSessionCookie { get; internal set; }
 
     /// <summary>True when the session has expired at <paramref name="now"/>.</summary>
     public bool IsExpired(DateTimeOffset now) => EffectiveExpiresAt <= now;
 
+    /// <summary>
+    /// How many versioned writes the record has had (<c>version</c>, absent when zero). Only encryption at rest writes
+    /// versions: its updates replace the whole encrypted data, so they are compare-and-swap on this number.
+    /// </summary>
+    internal long Version { get; set; }
+
     /// <summary>A deep copy.</summary>
-    public SessionRecord Clone() => new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt, CsrfToken, Flash.Clone());
+    public SessionRecord Clone() =>
+        new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt, CsrfToken, Flash.Clone()) { Version = Version };
+
+    /// <summary>
+    /// <see cref="Apply"/> for stores that check <see cref="SessionUpdate.ExpectedVersion"/>: null, with nothing changed,
+    /// when the update expects another version; otherwise applies it and moves to the next version.
+    /// </summary>
+    internal SessionWriteResult? ApplyIfVersion(SessionUpdate update)
+    {
+        if (update.ExpectedVersion is not { } expected)
+        {
+            return Apply(update);
+        }
+        if (expected != Version)
+        {
+            return null;
+        }
+        var result = Apply(update);
+        Version = expected + 1;
+        return result;
+    }
 
     /// <summary>
     /// Applies an update as <see cref="ISessionStore.UpdateAsync"/> describes, all or none; for stores that
@@ -100,7 +126,10 @@ public sealed class SessionRecord
     {
         ArgumentNullException.ThrowIfNull(update);
         var expiresAt = update.ExpiresAt ?? throw new ArgumentException("A session can only be created with an expiry.", nameof(update));
-        var record = new SessionRecord(update.Id, new SessionData(), Truncate(update.CreatedAt ?? update.Now), expiresAt, absoluteExpiresAt: update.AbsoluteExpiresAt);
+        var record = new SessionRecord(update.Id, new SessionData(), Truncate(update.CreatedAt ?? update.Now), expiresAt, absoluteExpiresAt: update.AbsoluteExpiresAt)
+        {
+            Version = update.ExpectedVersion is { } expected ? expected + 1 : 0,
+        };
         result = record.Apply(update);
         return record;
     }
@@ -135,6 +164,10 @@ public sealed class SessionRecord
         {
             document.Add("flash", Flash.Document);
         }
+        if (Version != 0)
+        {
+            document.Add("version", new BsonInt64(Version));
+        }
         return document;
     }
 
@@ -151,7 +184,13 @@ public sealed class SessionRecord
         DateTimeOffset? absolute = document["absoluteExpiresAt"] is BsonDateTime a ? ToOffset(a) : null;
         string? csrf = document["csrf"] is BsonString token ? token.Value : null;
         var flash = document["flash"] is BsonDocument entries ? new SessionData(entries) : null;
-        return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession, absolute, csrf, flash);
+        long version = document["version"] switch
+        {
+            BsonInt64 l => l.Value,
+            BsonInt32 i => i.Value,
+            _ => 0,
+        };
+        return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession, absolute, csrf, flash) { Version = version };
     }
 
     private static DateTimeOffset ToOffset(BsonDateTime value) =>

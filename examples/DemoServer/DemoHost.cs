@@ -3,11 +3,13 @@ using System.Net;
 namespace MongoSessions.Demo;
 
 /// <summary>
-/// Accepts requests until stopped, handles each on its own task, and turns an unexpected exception into a
-/// 500 and a log line instead of a dead server.
+/// Accepts requests until stopped, handles each on its own task, and turns an unreachable session store into a
+/// 503 and any other unexpected exception into a 500, each with a log line instead of a dead server.
 /// </summary>
 internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
 {
+    private const string RetryAfterSeconds = "5";
+
     private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(10);
 
     private readonly HashSet<Task> _inFlight = [];
@@ -60,8 +62,14 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
             // the client left, or HttpListener already answered (411 to a POST without a length): nothing to fix
             context.Response.Abort();
         }
-        // a store that is down is not the request's fault: its "unavailable" error will get its own catch here,
-        // answering 503 with Retry-After, when the MongoDB store lands
+        catch (Exception error) when (IsStoreUnavailable(error))
+        {
+            // a store that is down is not the request's fault: say so with a 503 the client may retry, and let the
+            // MongoDB client find the server again by itself; the message names the servers, never a password
+            Console.Error.WriteLine($"{context.Request.HttpMethod} {context.Request.Url?.AbsolutePath}: session store unavailable: {error.Message}");
+            context.Response.Headers["Retry-After"] = RetryAfterSeconds;
+            await TryAnswerAsync(context.Response, 503, "the session store is unavailable; try again in a few seconds");
+        }
         catch (Exception error)
         {
             // the log names the request and the failure, never the cookie or the session's data
@@ -69,6 +77,11 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
             await TryAnswerAsync(context.Response, 500, "the server failed to answer this request");
         }
     }
+
+    // a connection failure, a server selection or socket timeout, an exhausted pool (MongoSessConnectionException), or
+    // an error reply, such as a primary stepping down twice during one write (MongoSessCommandException)
+    private static bool IsStoreUnavailable(Exception error) =>
+        error is MongoSessConnectionException or MongoSessCommandException or TimeoutException;
 
     private static bool IsConnectionGone(Exception error) =>
         error is HttpListenerException

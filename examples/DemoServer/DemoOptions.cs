@@ -17,6 +17,8 @@ internal sealed record DemoOptions(int Port, DemoStoreKind Store, string Session
           MONGOSESS_KEYS       comma-separated cookie signing secrets, newest first; without it the
                                file and MongoDB stores keep a generated secret in DIR/.secret
           MONGODB_URI          the MongoDB connection string when --mongo is not given
+          MONGOSESS_ENCRYPTION_KEYS  encrypt session data at rest: id:key pairs, comma-separated,
+                               newest first (make a key with EncryptionKey.GenerateKey())
         """;
 
     /// <summary>Parses <paramref name="args"/>; a bad option is a <see cref="FormatException"/> whose message says which.</summary>

@@ -34,6 +34,20 @@ catch (Exception error) when (error is ArgumentException or IOException or Inval
     Console.Error.WriteLine($"error: cannot load the cookie signing keys: {error.Message}");
     return 1;
 }
+EncryptionKeyring? encryption = null;
+if (Environment.GetEnvironmentVariable("MONGOSESS_ENCRYPTION_KEYS") is { Length: > 0 } encryptionKeys)
+{
+    try
+    {
+        encryption = EncryptionKeyring.Parse(encryptionKeys);
+    }
+    catch (ArgumentException error)
+    {
+        // the message names keys by position or id, never by value
+        Console.Error.WriteLine($"error: MONGOSESS_ENCRYPTION_KEYS: {error.Message}");
+        return 1;
+    }
+}
 
 // Ctrl+C and SIGTERM (docker stop, systemd) stop the server the same way
 using var stopping = new CancellationTokenSource();
@@ -55,6 +69,7 @@ var sessionOptions = new MongoSessOptions
 {
     Cookie = new SessionCookieOptions { Keys = keys },
     LoggerFactory = loggerFactory,
+    Encryption = encryption,
 };
 string storeName;
 string storeDescription;
@@ -106,6 +121,7 @@ catch (HttpListenerException error)
 }
 
 Console.WriteLine(keySource);
+Console.WriteLine(encryption is null ? "encryption at rest: off" : $"encryption at rest: on (key {encryption.CurrentKeyId})");
 Console.WriteLine($"MongoSess demo listening on {url} ({storeDescription})");
 Console.WriteLine("press Ctrl+C to stop");
 

@@ -20,4 +20,25 @@ internal enum MalformedReply
 
     /// <summary>A correctly framed message with an opcode that is not OP_MSG.</summary>
     WrongOpcode,
+
+    /// <summary>The messageLength field is 8, less than the 16-byte header itself.</summary>
+    LengthBelowHeader,
+
+    /// <summary>The messageLength field is negative.</summary>
+    NegativeLength,
+
+    /// <summary>The messageLength field is smaller than the reply, cutting its body document short (the rest follows).</summary>
+    LengthTooShort,
+
+    /// <summary>A correctly framed OP_MSG whose body document's first element has an unknown BSON type.</summary>
+    BsonUnknownElementType,
+
+    /// <summary>A correctly framed OP_MSG whose body document does not end with its terminating zero byte.</summary>
+    BsonMissingTerminator,
+
+    /// <summary>A correctly framed OP_MSG whose only section has an unknown kind.</summary>
+    UnknownSectionKind,
+
+    /// <summary>Half of the reply, then silence with the connection left open, until the client gives up and closes it.</summary>
+    TruncatedThenSilent,
 }

@@ -28,6 +28,28 @@ internal static class MalformedReplyWriter
             case MalformedReply.WrongOpcode:
                 BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), 9999);
                 return bytes;
+            case MalformedReply.LengthBelowHeader:
+                BinaryPrimitives.WriteInt32LittleEndian(bytes, 8);
+                return bytes;
+            case MalformedReply.NegativeLength:
+                BinaryPrimitives.WriteInt32LittleEndian(bytes, -1);
+                return bytes;
+            case MalformedReply.LengthTooShort:
+                // header, flags, kind byte and half of the body document's length field: the document cannot fit
+                BinaryPrimitives.WriteInt32LittleEndian(bytes, 24);
+                return bytes;
+            case MalformedReply.BsonUnknownElementType:
+                // the first element's type byte follows the document's own length field
+                bytes[25] = 0x7E;
+                return bytes;
+            case MalformedReply.BsonMissingTerminator:
+                bytes[^1] = 0x01;
+                return bytes;
+            case MalformedReply.UnknownSectionKind:
+                bytes[20] = 0x07;
+                return bytes;
+            case MalformedReply.TruncatedThenSilent:
+                return bytes[..(bytes.Length / 2)];
             default:
                 throw new ArgumentOutOfRangeException(nameof(how), how, null);
         }

@@ -102,6 +102,13 @@ internal sealed class MongoWireConnection(MongoWireServer server, TcpClient clie
         {
             await stream.WriteAsync(MalformedReplyWriter.Write(how, bytes, NextRequestId(), requestId), cancellationToken);
             await stream.FlushAsync(cancellationToken);
+            if (how == MalformedReply.TruncatedThenSilent)
+            {
+                // keep the connection open and say nothing more: only the client's socket timeout can end the wait
+                while (await stream.ReadAsync(new byte[256], cancellationToken) > 0)
+                {
+                }
+            }
             return false;
         }
         await stream.WriteAsync(bytes, cancellationToken);

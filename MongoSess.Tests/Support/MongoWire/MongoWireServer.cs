@@ -38,7 +38,12 @@ internal sealed class MongoWireServer : IAsyncDisposable
                 _credentials[CredentialKey(user.Database, user.Username, mechanism)] = ScramCredential.Create(mechanism, user.Username, user.Password);
             }
         }
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener = new TcpListener(IPAddress.Loopback, options.Port);
+        if (options.Port != 0)
+        {
+            // a restart on the same port must not wait for the old connections' TIME_WAIT
+            _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        }
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         if (options.TtlMonitorPeriod is { } period)

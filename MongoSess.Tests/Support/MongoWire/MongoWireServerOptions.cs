@@ -22,6 +22,9 @@ internal sealed record MongoWireServerOptions
     /// <summary>Reported in hello; a larger request closes the connection.</summary>
     public int MaxMessageSizeBytes { get; init; } = 48_000_000;
 
+    /// <summary>The loopback port to listen on; 0 (the default) lets the OS pick a free one. Set it to restart a stopped server where its clients expect it.</summary>
+    public int Port { get; init; }
+
     /// <summary>When set, the TTL monitor also runs on this period of <see cref="Clock"/> (mongod: 60 seconds).</summary>
     public TimeSpan? TtlMonitorPeriod { get; init; }
 }

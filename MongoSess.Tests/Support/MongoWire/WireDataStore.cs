@@ -120,6 +120,29 @@ internal sealed class WireDataStore
         }
     }
 
+    /// <summary>
+    /// Forgets every remembered retryable write but the newest of each session, as mongod does once a session moves to
+    /// a higher txnNumber; for long runs (the soak) that would otherwise keep every reply.
+    /// </summary>
+    public void ForgetOlderRetryableWrites()
+    {
+        lock (Gate)
+        {
+            var newest = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (lsid, txnNumber) in _retryableWrites.Keys)
+            {
+                if (!newest.TryGetValue(lsid, out long known) || txnNumber > known)
+                {
+                    newest[lsid] = txnNumber;
+                }
+            }
+            foreach (var key in _retryableWrites.Keys.Where(k => newest[k.Lsid] != k.TxnNumber).ToList())
+            {
+                _retryableWrites.Remove(key);
+            }
+        }
+    }
+
     private static DateTimeOffset? ExpiresAt(BsonDocument document, WireIndex index)
     {
         var dates = DocumentPath.Values(document, index.Key[0].Name).OfType<BsonDateTime>().ToList();

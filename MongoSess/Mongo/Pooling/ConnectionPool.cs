@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MongoSessions.Diagnostics;
 using MongoSessions.Mongo.Connections;
 
 namespace MongoSessions.Mongo.Pooling;
@@ -27,6 +28,7 @@ internal sealed class ConnectionPool : IAsyncDisposable
         _settings = settings;
         _open = open;
         _slots = new SemaphoreSlim(settings.MaxPoolSize, settings.MaxPoolSize);
+        MongoMetrics.Track(this);
     }
 
     public MongoEndPoint EndPoint { get; }
@@ -41,8 +43,10 @@ internal sealed class ConnectionPool : IAsyncDisposable
     public async Task<MongoConnection> CheckOutAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
+        long waitStarted = MongoMetrics.StartWait();
         if (!await _slots.WaitAsync(_settings.WaitQueueTimeout, cancellationToken).ConfigureAwait(false))
         {
+            MongoMetrics.RecordWait(EndPoint, waitStarted);
             throw new MongoSessConnectionException(
                 $"Timed out after {_settings.WaitQueueTimeout.TotalMilliseconds:0} ms waiting for a connection to {EndPoint}: all {_settings.MaxPoolSize} (maxPoolSize) are in use.")
             {
@@ -56,12 +60,14 @@ internal sealed class ConnectionPool : IAsyncDisposable
                 if (IsUsable(idle))
                 {
                     Interlocked.Increment(ref _inUse);
+                    MongoMetrics.RecordWait(EndPoint, waitStarted);
                     return idle;
                 }
                 await idle.DisposeAsync().ConfigureAwait(false);
             }
             var connection = await _open(Generation, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _inUse);
+            MongoMetrics.RecordWait(EndPoint, waitStarted);
             return connection;
         }
         catch
@@ -156,6 +162,7 @@ internal sealed class ConnectionPool : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _closed = true;
+        MongoMetrics.Untrack(this);
         while (_idle.TryPop(out var connection))
         {
             await connection.DisposeAsync().ConfigureAwait(false);

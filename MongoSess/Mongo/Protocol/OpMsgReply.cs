@@ -80,7 +80,8 @@ internal static class OpMsgReply
         }
         catch (FormatException e)
         {
-            throw Invalid("it holds malformed BSON: " + e.Message);
+            // the connection's message adds its own full stop
+            throw Invalid("it holds malformed BSON: " + e.Message.TrimEnd('.'));
         }
     }
 

@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text;
+using MongoSessions.Tests.Support;
+
+namespace MongoSessions.Tests.Demo;
+
+/// <summary>The demo with MONGOSESS_ENCRYPTION_KEYS: session files hold no plaintext, and a bad key stops it with a reason.</summary>
+[TestFixture]
+internal sealed class DemoEncryptionTests
+{
+    private string _sessionsDirectory = null!;
+
+    [SetUp]
+    public void CreateSessionsDirectory() => _sessionsDirectory = Directory.CreateTempSubdirectory("mongosess-demo-").FullName;
+
+    [TearDown]
+    public void RemoveSessionsDirectory() => Directory.Delete(_sessionsDirectory, recursive: true);
+
+    private string[] Args() => ["--port", $"{FreePort.Next()}", "--store", "file", "--sessions-dir", _sessionsDirectory];
+
+    [Test]
+    public async Task With_encryption_keys_the_session_files_hold_no_plaintext()
+    {
+        var environment = new Dictionary<string, string> { ["MONGOSESS_ENCRYPTION_KEYS"] = "demo-1:" + EncryptionKey.GenerateKey() };
+        using var demo = await DemoProcess.StartAsync(Args(), environment);
+        Assert.That(demo.Output, Does.Contain("encryption at rest: on (key demo-1)"));
+        using var client = demo.CreateClient(new CookieContainer());
+        Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("1"));
+        Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("2"));
+        var files = Directory.GetFiles(_sessionsDirectory, "*.session");
+        Assert.That(files, Has.Length.EqualTo(1));
+        var content = Encoding.UTF8.GetString(await File.ReadAllBytesAsync(files[0]));
+        Assert.That(content, Does.Contain("encrypted").And.Not.Contain("views"));
+        await demo.TerminateAsync();
+        Assert.That(await demo.WaitForExitAsync(), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_bad_encryption_key_stops_the_demo_with_a_reason_and_without_the_key()
+    {
+        const string BadKey = "c2hvcnQta2V5LXZhbHVl";
+        var (exitCode, output) = await DemoProcess.RunToExitAsync(Args(), new Dictionary<string, string> { ["MONGOSESS_ENCRYPTION_KEYS"] = "demo-1:" + BadKey });
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(output, Does.Contain("MONGOSESS_ENCRYPTION_KEYS").And.Contain("32 bytes").And.Not.Contain(BadKey));
+    }
+}

@@ -1,0 +1,140 @@
+using System.Runtime.CompilerServices;
+using MongoSessions.Internal;
+
+namespace MongoSessions.Diagnostics;
+
+/// <summary>
+/// Wraps the connected store so every operation is timed and traced (see <see cref="StoreOperationScope"/>), whatever
+/// the store. When nobody listens it calls the store directly: no timing, no allocation, no state machine.
+/// </summary>
+internal sealed class InstrumentedSessionStore : ISessionStore
+{
+    private readonly ISessionStore _inner;
+    private readonly string _name;
+
+    public InstrumentedSessionStore(ISessionStore inner)
+    {
+        _inner = inner;
+        _name = NameOf(inner);
+    }
+
+    public ISessionStore Inner => _inner;
+
+    /// <summary>The <c>store</c> tag: memory, file, mongodb, or the type name of a custom store; encryption names the store under it.</summary>
+    public static string NameOf(ISessionStore store) => store switch
+    {
+        EncryptingSessionStore encrypting => NameOf(encrypting.Inner),
+        MemorySessionStore => "memory",
+        FileSessionStore => "file",
+        MongoSessionStore => "mongodb",
+        _ => store.GetType().Name,
+    };
+
+    // static lambdas with explicit state: a capturing lambda would allocate its closure on every call, observed or not
+    public ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        StoreOperationScope.IsObserved
+            ? ObserveAsync(StoreOperationName.Load, id, (id, now), static (store, s, ct) => store.LoadAsync(s.id, s.now, ct), cancellationToken)
+            : _inner.LoadAsync(id, now, cancellationToken);
+
+    public ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken) =>
+        StoreOperationScope.IsObserved
+            ? ObserveAsync(StoreOperationName.Update, update.Id, update, static (store, u, ct) => store.UpdateAsync(u, ct), cancellationToken)
+            : _inner.UpdateAsync(update, cancellationToken);
+
+    public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) =>
+        StoreOperationScope.IsObserved
+            ? ObserveAsync(StoreOperationName.Destroy, id, id, static (store, i, ct) => store.DestroyAsync(i, ct), cancellationToken)
+            : _inner.DestroyAsync(id, cancellationToken);
+
+    public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        StoreOperationScope.IsObserved
+            ? ObserveAsync(StoreOperationName.Count, null, now, static (store, n, ct) => store.CountAsync(n, ct), cancellationToken)
+            : _inner.CountAsync(now, cancellationToken);
+
+    public IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        StoreOperationScope.IsObserved ? ListObservedAsync(now, cancellationToken) : _inner.ListAsync(now, cancellationToken);
+
+    public ValueTask ClearAsync(CancellationToken cancellationToken) =>
+        StoreOperationScope.IsObserved ? ClearObservedAsync(cancellationToken) : _inner.ClearAsync(cancellationToken);
+
+    public ValueTask<long> DestroyWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken) =>
+        StoreOperationScope.IsObserved
+            ? ObserveAsync(StoreOperationName.DestroyWhere, null, (match, now), static (store, s, ct) => store.DestroyWhereAsync(s.match, s.now, ct), cancellationToken)
+            : _inner.DestroyWhereAsync(match, now, cancellationToken);
+
+    public ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        StoreOperationScope.IsObserved
+            ? ObserveAsync(StoreOperationName.RemoveExpired, null, now, static (store, n, ct) => store.RemoveExpiredAsync(n, ct), cancellationToken)
+            : _inner.RemoveExpiredAsync(now, cancellationToken);
+
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+
+    private async ValueTask<T> ObserveAsync<TState, T>(
+        StoreOperationName operation, string? sessionId, TState state, Func<ISessionStore, TState, CancellationToken, ValueTask<T>> run, CancellationToken cancellationToken)
+    {
+        var scope = StoreOperationScope.Start(_name, operation, sessionId);
+        T result;
+        try
+        {
+            result = await run(_inner, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            scope.Complete(e);
+            throw;
+        }
+        scope.Complete();
+        return result;
+    }
+
+    private async ValueTask ClearObservedAsync(CancellationToken cancellationToken)
+    {
+        var scope = StoreOperationScope.Start(_name, StoreOperationName.Clear, null);
+        try
+        {
+            await _inner.ClearAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            scope.Complete(e);
+            throw;
+        }
+        scope.Complete();
+    }
+
+    // the operation spans the whole enumeration, from the first MoveNext to the dispose (an early break included)
+    private async IAsyncEnumerable<SessionRecord> ListObservedAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var scope = StoreOperationScope.Start(_name, StoreOperationName.List, null);
+        Exception? error = null;
+        IAsyncEnumerator<SessionRecord>? records = null;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    records ??= _inner.ListAsync(now, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    if (!await records.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                    throw;
+                }
+                yield return records.Current;
+            }
+        }
+        finally
+        {
+            if (records is not null)
+            {
+                await records.DisposeAsync().ConfigureAwait(false);
+            }
+            scope.Complete(error);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using MongoSessions.Bson;
+
+namespace MongoSessions.Internal;
+
+/// <summary>
+/// Encryption at rest around a built-in store: a session's data and flash entries are stored as one AES-256-GCM value,
+/// <c>data: { encrypted: BinData }</c>, while its id, times, cookie flag and CSRF token stay readable for the store's
+/// queries and TTL index. A store cannot change parts of a value it cannot read, so a write that touches data reads
+/// the session, applies the operations here, and writes the new value back only if nobody wrote in between (a
+/// compare-and-swap on <see cref="SessionRecord.Version"/>), retrying otherwise: two round trips instead of one, and
+/// still no lost update. Writes that touch no data (touches, the cookie flag, the CSRF token) pass straight through.
+/// </summary>
+internal sealed class EncryptingSessionStore : ISessionStore
+{
+    public const string Field = "encrypted";
+
+    // far beyond what a session sees (each retry means another request's write landed); then the request fails loudly
+    private const int DefaultMaxAttempts = 64;
+
+    private readonly int _maxAttempts;
+    private readonly ISessionStore _inner;
+    private readonly SessionCipher _cipher;
+    private readonly ILogger _logger;
+
+    public EncryptingSessionStore(ISessionStore inner, EncryptionKeyring keys, ILogger logger, int maxAttempts = DefaultMaxAttempts)
+    {
+        _maxAttempts = maxAttempts;
+        _inner = inner;
+        _cipher = new SessionCipher(keys);
+        _logger = logger;
+    }
+
+    public ISessionStore Inner => _inner;
+
+    public async ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stored = await _inner.LoadAsync(id, now, cancellationToken).ConfigureAwait(false);
+        if (stored is null || Decrypt(stored) is not { } plain)
+        {
+            return null;
+        }
+        if (NeedsReencryption(stored))
+        {
+            // written in the clear (before encryption was turned on) or with a retired key: seal it with the current
+            // key now, once, so old keys can leave the ring; a concurrent write that wins does the same
+            await _inner.UpdateAsync(SealUpdate(stored, plain, now, expiresAt: null, source: null), cancellationToken).ConfigureAwait(false);
+        }
+        return plain;
+    }
+
+    public async ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.CreateIfMissing)
+        {
+            return await CreateAsync(update, cancellationToken).ConfigureAwait(false);
+        }
+        if (update.Operations.Count == 0)
+        {
+            return await _inner.UpdateAsync(update, cancellationToken).ConfigureAwait(false);
+        }
+        for (int attempt = 1; ; attempt++)
+        {
+            var stored = await _inner.LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false);
+            if (stored is null || Decrypt(stored) is not { } plain)
+            {
+                return null;
+            }
+            // throws InvalidOperationException, with nothing written, when the operations do not fit the data
+            var result = plain.Apply(update);
+            var written = await _inner.UpdateAsync(SealUpdate(stored, plain, update.Now, update.ExpiresAt, update), cancellationToken).ConfigureAwait(false);
+            if (written is not null)
+            {
+                return Merge(result, written);
+            }
+            if (attempt == _maxAttempts)
+            {
+                throw new MongoSessException(
+                    $"The session was changed by other requests {_maxAttempts} times while this request tried to write it; nothing was written. " +
+                    "Encrypted sessions serialize writes to one session; spread very frequent writes over more sessions.");
+            }
+            _logger.LogDebug("Encrypted session {Session} changed during a write; retrying (attempt {Attempt})", SessionLogId.Of(update.Id), attempt + 1);
+            if (attempt > 4)
+            {
+                // many writers on one session: back off a little so they stop colliding
+                await Task.Delay(Random.Shared.Next(1, 2 << Math.Min(attempt - 4, 5)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<SessionWriteResult?> CreateAsync(SessionUpdate update, CancellationToken cancellationToken)
+    {
+        var plain = SessionRecord.CreateFrom(update, out var result);
+        var sealedUpdate = new SessionUpdate(update.Id, [SessionOperation.Set(Field, Sealed(plain))], update.Now, update.ExpiresAt, createIfMissing: true)
+        {
+            AbsoluteExpiresAt = update.AbsoluteExpiresAt,
+            CreatedAt = update.CreatedAt,
+            CsrfToken = update.CsrfToken,
+            ReplaceCsrfToken = update.ReplaceCsrfToken,
+            BrowserSessionCookie = update.BrowserSessionCookie,
+            ExpectedVersion = 0,
+        };
+        var written = await _inner.UpdateAsync(sealedUpdate, cancellationToken).ConfigureAwait(false);
+        return written is null ? null : Merge(result, written);
+    }
+
+    public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) => _inner.DestroyAsync(id, cancellationToken);
+
+    public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => _inner.CountAsync(now, cancellationToken);
+
+    public async IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var stored in _inner.ListAsync(now, cancellationToken).ConfigureAwait(false))
+        {
+            if (Decrypt(stored) is { } plain)
+            {
+                yield return plain;
+            }
+        }
+    }
+
+    // no DestroyWhereAsync: the store cannot query encrypted values, so the interface's default (list, decrypt, match,
+    // delete) does it here
+
+    public ValueTask ClearAsync(CancellationToken cancellationToken) => _inner.ClearAsync(cancellationToken);
+
+    public ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => _inner.RemoveExpiredAsync(now, cancellationToken);
+
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+
+    /// <summary>The record with its data and flash decrypted (or taken as they are, for a record stored in the clear); null when it cannot be read.</summary>
+    private SessionRecord? Decrypt(SessionRecord stored)
+    {
+        if (stored.Data.Find(Field) is not BsonBinary value)
+        {
+            return stored;
+        }
+        if (_cipher.Decrypt(stored.Id, value.Data, out var failure) is not { } plain)
+        {
+            // treated as absent, like a bad cookie: the request gets a new session, the stored one is left for expiry
+            _logger.LogWarning("Session {Session} cannot be decrypted ({Reason}); it is treated as missing", SessionLogId.Of(stored.Id), failure);
+            return null;
+        }
+        return new SessionRecord(
+            stored.Id, plain.Data, stored.CreatedAt, stored.ExpiresAt, stored.BrowserSessionCookie, stored.AbsoluteExpiresAt, stored.CsrfToken, plain.Flash)
+        {
+            Version = stored.Version,
+        };
+    }
+
+    private bool NeedsReencryption(SessionRecord stored) => stored.Data.Find(Field) is BsonBinary value
+        ? SessionCipher.KeyIdOf(value.Data) != _cipher.Keys.CurrentKeyId
+        : stored.Data.Count > 0 || stored.Flash.Count > 0;
+
+    private BsonBinary Sealed(SessionRecord plain) => new(BsonBinary.GenericSubtype, _cipher.Encrypt(plain.Id, plain.Data, plain.Flash));
+
+    /// <summary>
+    /// The compare-and-swap write of <paramref name="plain"/> over <paramref name="stored"/>: the new sealed value, the
+    /// removal of anything stored in the clear, and <paramref name="source"/>'s expiry, cookie flag and CSRF token.
+    /// </summary>
+    private SessionUpdate SealUpdate(SessionRecord stored, SessionRecord plain, DateTimeOffset now, DateTimeOffset? expiresAt, SessionUpdate? source)
+    {
+        var operations = new List<SessionOperation>(1 + stored.Data.Count + stored.Flash.Count);
+        foreach (var key in stored.Data.Keys)
+        {
+            if (key != Field)
+            {
+                operations.Add(SessionOperation.Unset(key));
+            }
+        }
+        foreach (var key in stored.Flash.Keys)
+        {
+            operations.Add(SessionOperation.FlashUnset(key));
+        }
+        operations.Add(SessionOperation.Set(Field, Sealed(plain)));
+        return new SessionUpdate(stored.Id, operations, now, expiresAt, createIfMissing: false)
+        {
+            BrowserSessionCookie = source?.BrowserSessionCookie,
+            CsrfToken = source?.CsrfToken,
+            ReplaceCsrfToken = source?.ReplaceCsrfToken ?? false,
+            ExpectedVersion = stored.Version,
+        };
+    }
+
+    // values and flash values come from the local apply; the cookie flag, deadline and token from the store, which
+    // may have moved them with a write that touched no data
+    private static SessionWriteResult Merge(SessionWriteResult local, SessionWriteResult stored) =>
+        new(local.Values, stored.BrowserSessionCookie, stored.AbsoluteExpiresAt) { FlashValues = local.FlashValues, CsrfToken = stored.CsrfToken };
+}
