@@ -153,11 +153,6 @@ internal sealed class MongoConnection : IAsyncDisposable
             {
                 throw Invalid($"its length {header.MessageLength} is outside 21..{_maxMessageSize}");
             }
-            if (received > header.MessageLength)
-            {
-                // one request, one reply: anything after it is not ours to read
-                throw Invalid($"{received - header.MessageLength} bytes follow the reply");
-            }
             if (header.ResponseTo != requestId)
             {
                 throw Invalid($"it answers request {header.ResponseTo}, not {requestId}");
@@ -180,6 +175,11 @@ internal sealed class MongoConnection : IAsyncDisposable
             var body = message.AsSpan(MessageHeader.Size, header.MessageLength - MessageHeader.Size);
             reply = expectedOpCode == OpCode.Msg ? OpMsgReply.Parse(body) : OpQueryHandshake.ParseReply(body);
             LastUsedTicks = Environment.TickCount64;
+            if (received > header.MessageLength)
+            {
+                // one request, one reply: bytes after it mean the stream is out of step, so it is not used again
+                IsBroken = true;
+            }
         }
         catch (OperationCanceledException) when (timeout is not null && !cancellationToken.IsCancellationRequested)
         {
