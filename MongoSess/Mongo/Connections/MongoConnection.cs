@@ -24,6 +24,9 @@ internal sealed class MongoConnection : IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _output = new(1024);
     // replies up to this size arrive in one read; larger ones get a pooled buffer of their own
     private readonly byte[] _receive = new byte[4096];
+
+    // the socket timeout's source, reused from command to command while no caller token has to be linked in
+    private CancellationTokenSource? _timeoutSource;
     private int _maxMessageSize = 48_000_000;
 
     private MongoConnection(MongoEndPoint endPoint, Stream stream, ConnectionSettings settings, int generation)
@@ -138,8 +141,7 @@ internal sealed class MongoConnection : IAsyncDisposable
         {
             throw new MongoSessConnectionException($"The connection to {EndPoint} is broken and cannot be used.");
         }
-        using var timeout = _settings.SocketTimeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout?.CancelAfter(_settings.SocketTimeout);
+        var timeout = TimeoutSource(cancellationToken);
         var token = timeout?.Token ?? cancellationToken;
         byte[]? rented = null;
         BsonDocument reply;
@@ -213,9 +215,43 @@ internal sealed class MongoConnection : IAsyncDisposable
             {
                 ArrayPool<byte>.Shared.Return(rented);
             }
+            ReleaseTimeoutSource(timeout);
         }
         // a server's error reply (ok: 0) leaves the connection usable
         return CommandReply.EnsureOk(reply);
+    }
+
+    // one linked source per command when the caller can cancel; otherwise one source per connection, reset after each
+    // command, so that the default socket timeout costs no allocation and no new timer per command
+    private CancellationTokenSource? TimeoutSource(CancellationToken cancellationToken)
+    {
+        if (_settings.SocketTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return null;
+        }
+        var source = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : _timeoutSource ??= new CancellationTokenSource();
+        source.CancelAfter(_settings.SocketTimeout);
+        return source;
+    }
+
+    private void ReleaseTimeoutSource(CancellationTokenSource? source)
+    {
+        if (source is null)
+        {
+            return;
+        }
+        if (source != _timeoutSource)
+        {
+            source.Dispose();
+        }
+        else if (!source.TryReset())
+        {
+            // it fired: the connection is broken now, and the next one starts with a fresh source
+            _timeoutSource = null;
+            source.Dispose();
+        }
     }
 
     private MongoSessConnectionException Invalid(string why) => new($"The server at {EndPoint} sent an invalid reply: {why}.");
@@ -223,6 +259,7 @@ internal sealed class MongoConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         IsBroken = true;
+        _timeoutSource?.Dispose();
         try
         {
             await _stream.DisposeAsync().ConfigureAwait(false);
