@@ -95,8 +95,14 @@ internal sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
         {
             throw new ArgumentException("An update that adds a missing CSRF token carries no other operations.", nameof(update));
         }
-        bool pulls = update.Operations.Any(o => o.Kind == SessionOperationKind.Pull);
-        if (pulls && update.Operations.Any(o => o.Kind == SessionOperationKind.Increment))
+        bool pulls = false;
+        bool increments = false;
+        foreach (var operation in update.Operations)
+        {
+            pulls |= operation.Kind == SessionOperationKind.Pull;
+            increments |= operation.Kind == SessionOperationKind.Increment;
+        }
+        if (pulls && increments)
         {
             // one findAndModify returns either the document before the update (pulls) or after it (increments)
             throw new ArgumentException("One session update cannot both pull and increment.", nameof(update));

@@ -31,7 +31,7 @@ public readonly struct SessionOperation
 
     internal static SessionOperation Unset(string path) => new(SessionOperationKind.Unset, path, null);
 
-    internal static SessionOperation Increment(string path, long amount) => new(SessionOperationKind.Increment, path, new BsonInt64(amount));
+    internal static SessionOperation Increment(string path, long amount) => new(SessionOperationKind.Increment, path, BsonInt64.Of(amount));
 
     internal static SessionOperation Push(string path, BsonValue value) => new(SessionOperationKind.Push, path, value);
 

@@ -98,11 +98,32 @@ public sealed class SessionRecord
     public SessionWriteResult Apply(SessionUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        var dataOperations = update.Operations.Where(o => o.Area == SessionArea.Data).ToList();
-        var flashOperations = update.Operations.Where(o => o.Area == SessionArea.Flash).ToList();
+        // most updates touch only data: split only when flash operations are present (this runs on every write)
+        IReadOnlyList<SessionOperation> dataOperations = update.Operations;
+        List<SessionOperation>? flashOperations = null;
+        foreach (var operation in update.Operations)
+        {
+            if (operation.Area == SessionArea.Flash)
+            {
+                flashOperations ??= [];
+                flashOperations.Add(operation);
+            }
+        }
+        if (flashOperations is not null)
+        {
+            var dataOnly = new List<SessionOperation>(update.Operations.Count - flashOperations.Count);
+            foreach (var operation in update.Operations)
+            {
+                if (operation.Area == SessionArea.Data)
+                {
+                    dataOnly.Add(operation);
+                }
+            }
+            dataOperations = dataOnly;
+        }
         // flash entries have unique names, so flash operations cannot fail once the data's have not
         var results = Data.Apply(dataOperations);
-        var flashResults = Flash.Apply(flashOperations);
+        var flashResults = flashOperations is null ? null : Flash.Apply(flashOperations);
         if (update.ExpiresAt is { } expiresAt)
         {
             ExpiresAt = expiresAt;
@@ -115,7 +136,9 @@ public sealed class SessionRecord
         {
             CsrfToken = token;
         }
-        return new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken, FlashValues = flashResults };
+        return flashResults is null
+            ? new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken }
+            : new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken, FlashValues = flashResults };
     }
 
     /// <summary>Creates the record a <see cref="SessionUpdate"/> with <see cref="SessionUpdate.CreateIfMissing"/> makes.</summary>
