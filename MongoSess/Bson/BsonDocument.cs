@@ -66,17 +66,7 @@ internal sealed record BsonDocument : BsonValue, IEnumerable<BsonElement>
 
     public bool Contains(string name) => IndexOf(name) >= 0;
 
-    public bool TryGetValue(string name, out BsonValue value)
-    {
-        int index = IndexOf(name);
-        if (index < 0)
-        {
-            value = null!;
-            return false;
-        }
-        value = _elements[index].Value;
-        return true;
-    }
+    public bool TryGetValue(string name, out BsonValue value) => TryGetValue(name.AsSpan(), out value);
 
     public bool TryGetValue(ReadOnlySpan<char> name, out BsonValue value)
     {
