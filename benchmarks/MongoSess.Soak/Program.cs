@@ -111,7 +111,9 @@ foreach (string violation in tally.FirstViolations)
     Console.WriteLine($"                {violation}");
 }
 Console.WriteLine($"store         {stored.Count} documents for {holding} clients holding a session{(options.Encrypt ? $", {plaintext} with plaintext data" : "")}");
-Console.WriteLine($"memory        after warm-up {baseline}; at the end {end}; heap growth {growthMb:+0.0;-0.0} MB");
+// rounded first, and + 0.0 turns a negative zero into zero, so a tiny shrink prints "+0.0", not "-+0.0"
+double shownGrowthMb = Math.Round(growthMb, 1) + 0.0;
+Console.WriteLine($"memory        after warm-up {baseline}; at the end {end}; heap growth {shownGrowthMb:+0.0;-0.0;+0.0} MB");
 bool passed = tally.Violations == 0 && memoryStable && storeClean && server.Failures.Keys.All(k => k == nameof(MongoSessConnectionException));
 Console.WriteLine(passed
     ? "PASS: every acknowledged increment counted exactly once, no session seen by another client, memory stable"
