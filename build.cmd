@@ -20,6 +20,8 @@ if /i "%CMD%"=="demo" goto demo
 if /i "%CMD%"=="test" goto test
 if /i "%CMD%"=="pack" goto pack
 if /i "%CMD%"=="soak" goto soak
+if /i "%CMD%"=="load" goto load
+if /i "%CMD%"=="bench" goto bench
 echo unknown command: %CMD% 1>&2
 goto usage
 
@@ -37,8 +39,21 @@ dotnet test MongoSess.sln -c Release --no-build --results-directory "%CD%\TestRe
 exit /b %ERRORLEVEL%
 
 :soak
-dotnet build benchmarks\MongoSess.Soak\MongoSess.Soak.csproj -c Release --nologo -v quiet || exit /b 1
-for /f "usebackq delims=" %%p in (`dotnet msbuild benchmarks\MongoSess.Soak\MongoSess.Soak.csproj -nologo -p:Configuration^=Release -getProperty:TargetPath`) do set "DLL=%%p"
+set "PROJ=benchmarks\MongoSess.Soak\MongoSess.Soak.csproj"
+goto runproj
+
+:load
+set "PROJ=benchmarks\MongoSess.Load\MongoSess.Load.csproj"
+goto runproj
+
+:bench
+rem the whole BenchmarkDotNet output, summary table last (build.sh keeps only the summary)
+set "PROJ=benchmarks\MongoSess.Benchmarks\MongoSess.Benchmarks.csproj"
+goto runproj
+
+:runproj
+dotnet build "%PROJ%" -c Release --nologo -v quiet || exit /b 1
+for /f "usebackq delims=" %%p in (`dotnet msbuild "%PROJ%" -nologo -p:Configuration^=Release -getProperty:TargetPath`) do set "DLL=%%p"
 dotnet "%DLL%" %ARGS%
 exit /b %ERRORLEVEL%
 
@@ -58,4 +73,7 @@ echo                    artifacts\ (extra args go to dotnet pack) 1>&2
 echo   soak [--seconds S] [--clients N] [--seed N] 1>&2
 echo                    minutes of concurrent session traffic against MongoDB while it 1>&2
 echo                    drops connections and steps down its primary (not part of test) 1>&2
+echo   bench [args...]  BenchmarkDotNet benchmarks, short job (args go to BenchmarkDotNet) 1>&2
+echo   load [--store memory^|file^|mongodb] [--connections N] [--seconds S] 1>&2
+echo                    drive the demo's /healthz and /views and print req/s, p50, p99, overhead 1>&2
 exit /b 2
