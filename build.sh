@@ -49,13 +49,7 @@ if [[ $# -gt 0 ]]; then shift; fi
 
 case "$cmd" in
     demo)
-        demo=examples/DemoServer/DemoServer.csproj
-        # quiet when it builds, the whole log when it does not
-        if ! log="$(dotnet build "$demo" -c Release --nologo -v quiet 2>&1)"; then
-            echo "$log" >&2
-            exit 1
-        fi
-        dll="$(dotnet msbuild "$demo" -nologo -p:Configuration=Release -getProperty:TargetPath)"
+        dll="$(build_quietly examples/DemoServer/DemoServer.csproj)"
         # exec so that Ctrl+C and SIGTERM reach the server itself
         exec dotnet "$dll" "$@"
         ;;
@@ -70,12 +64,7 @@ case "$cmd" in
             "$@"
         ;;
     soak)
-        soak=benchmarks/MongoSess.Soak/MongoSess.Soak.csproj
-        if ! log="$(dotnet build "$soak" -c Release --nologo -v quiet 2>&1)"; then
-            echo "$log" >&2
-            exit 1
-        fi
-        dll="$(dotnet msbuild "$soak" -nologo -p:Configuration=Release -getProperty:TargetPath)"
+        dll="$(build_quietly benchmarks/MongoSess.Soak/MongoSess.Soak.csproj)"
         exec dotnet "$dll" "$@"
         ;;
     pack)

@@ -37,11 +37,11 @@ internal sealed class EncryptingSessionStore : ISessionStore
     public async ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var stored = await _inner.LoadAsync(id, now, cancellationToken).ConfigureAwait(false);
-        if (stored is null || Decrypt(stored) is not { } plain)
+        if (stored is null || Decrypt(stored, out bool stale) is not { } plain)
         {
             return null;
         }
-        if (NeedsReencryption(stored))
+        if (stale)
         {
             // written in the clear (before encryption was turned on) or with a retired key: seal it with the current
             // key now, once, so old keys can leave the ring; a concurrent write that wins does the same
@@ -64,7 +64,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
         for (int attempt = 1; ; attempt++)
         {
             var stored = await _inner.LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false);
-            if (stored is null || Decrypt(stored) is not { } plain)
+            if (stored is null || Decrypt(stored, out _) is not { } plain)
             {
                 return null;
             }
@@ -114,7 +114,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
     {
         await foreach (var stored in _inner.ListAsync(now, cancellationToken).ConfigureAwait(false))
         {
-            if (Decrypt(stored) is { } plain)
+            if (Decrypt(stored, out _) is { } plain)
             {
                 yield return plain;
             }
@@ -130,29 +130,31 @@ internal sealed class EncryptingSessionStore : ISessionStore
 
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
 
-    /// <summary>The record with its data and flash decrypted (or taken as they are, for a record stored in the clear); null when it cannot be read.</summary>
-    private SessionRecord? Decrypt(SessionRecord stored)
+    /// <summary>
+    /// The record with its data and flash decrypted (or taken as they are, for a record stored in the clear); null when
+    /// it cannot be read. <paramref name="stale"/>: stored in the clear or under an older key, so to be sealed again.
+    /// </summary>
+    private SessionRecord? Decrypt(SessionRecord stored, out bool stale)
     {
         if (stored.Data.Find(Field) is not BsonBinary value)
         {
+            stale = stored.Data.Count > 0 || stored.Flash.Count > 0;
             return stored;
         }
+        stale = false;
         if (_cipher.Decrypt(stored.Id, value.Data, out var failure) is not { } plain)
         {
             // treated as absent, like a bad cookie: the request gets a new session, the stored one is left for expiry
             _logger.LogWarning("Session {Session} cannot be decrypted ({Reason}); it is treated as missing", SessionLogId.Of(stored.Id), failure);
             return null;
         }
+        stale = !plain.UnderCurrentKey;
         return new SessionRecord(
             stored.Id, plain.Data, stored.CreatedAt, stored.ExpiresAt, stored.BrowserSessionCookie, stored.AbsoluteExpiresAt, stored.CsrfToken, plain.Flash)
         {
             Version = stored.Version,
         };
     }
-
-    private bool NeedsReencryption(SessionRecord stored) => stored.Data.Find(Field) is BsonBinary value
-        ? SessionCipher.KeyIdOf(value.Data) != _cipher.Keys.CurrentKeyId
-        : stored.Data.Count > 0 || stored.Flash.Count > 0;
 
     private BsonBinary Sealed(SessionRecord plain) => new(BsonBinary.GenericSubtype, _cipher.Encrypt(plain.Id, plain.Data, plain.Flash));
 

@@ -211,25 +211,25 @@ internal sealed class RequestSession
         {
             var now = _manager.Now();
             _record = await Store.LoadAsync(_id, now, cancellationToken).ConfigureAwait(false);
-            if (_record is not null)
-            {
-                SessionMetrics.Loaded();
-            }
             if (_record is null)
             {
                 _id = null;
             }
-            else if (_record.Flash.Count > 0)
+            else
             {
-                await TakeFlashLockedAsync(_record, now, cancellationToken).ConfigureAwait(false);
-            }
-            else if (IsTouchDue(_record, now))
-            {
-                await TouchLockedAsync(_record, now, cancellationToken).ConfigureAwait(false);
-            }
-            else if (_cookies.SignedWithOldKey)
-            {
-                _cookies.WriteSession(_record.Id, _record.EffectiveExpiresAt, _record.BrowserSessionCookie, now);
+                SessionMetrics.Loaded();
+                if (_record.Flash.Count > 0)
+                {
+                    await TakeFlashLockedAsync(_record, now, cancellationToken).ConfigureAwait(false);
+                }
+                else if (IsTouchDue(_record, now))
+                {
+                    await TouchLockedAsync(_record, now, cancellationToken).ConfigureAwait(false);
+                }
+                else if (_cookies.SignedWithOldKey)
+                {
+                    _cookies.WriteSession(_record.Id, _record.EffectiveExpiresAt, _record.BrowserSessionCookie, now);
+                }
             }
         }
         _loaded = true;

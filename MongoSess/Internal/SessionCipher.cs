@@ -48,8 +48,8 @@ internal sealed class SessionCipher(EncryptionKeyring keys)
             ? Encoding.ASCII.GetString(sealedValue.Slice(2, sealedValue[1]))
             : null;
 
-    /// <summary>Decrypts a value; on failure returns null and why (never anything secret).</summary>
-    public (SessionData Data, SessionData Flash)? Decrypt(string sessionId, ReadOnlySpan<byte> sealedValue, out string? failure)
+    /// <summary>Decrypts a value, saying whether the current key sealed it; on failure returns null and why (never anything secret).</summary>
+    public (SessionData Data, SessionData Flash, bool UnderCurrentKey)? Decrypt(string sessionId, ReadOnlySpan<byte> sealedValue, out string? failure)
     {
         var keyId = KeyIdOf(sealedValue);
         if (keyId is null)
@@ -79,7 +79,7 @@ internal sealed class SessionCipher(EncryptionKeyring keys)
                 return null;
             }
             failure = null;
-            return (new SessionData(data), new SessionData(document["f"] as BsonDocument ?? new BsonDocument()));
+            return (new SessionData(data), new SessionData(document["f"] as BsonDocument ?? new BsonDocument()), ReferenceEquals(key, Keys.Current));
         }
         catch (AuthenticationTagMismatchException)
         {
