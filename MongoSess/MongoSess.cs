@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Net;
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 using MongoSessions.Cookies;
 using MongoSessions.Internal;
 
@@ -193,7 +194,7 @@ public sealed class MongoSess
                 $"SetAsync(object) takes an object whose properties are the keys, such as new {{ views = 1 }}; a {values.GetType().Name} has none. Use SetAsync(key, value) for one value.",
                 nameof(values));
         }
-        var operations = new List<SessionOperation>(document.Count);
+        var operations = new List<SessionOperation>(document.ElementCount);
         foreach (var element in document)
         {
             SessionKey.Validate(element.Name, nameof(values));
@@ -295,7 +296,7 @@ public sealed class MongoSess
             BsonInt64 l => l.Value,
             BsonInt32 i => i.Value,
             BsonDouble d when d.Value == Math.Floor(d.Value) && Math.Abs(d.Value) < 9e18 => (long)d.Value,
-            var other => throw new InvalidOperationException($"Session key '{key}' holds a {other?.Type.ToString() ?? "missing value"} after the increment, not an integer."),
+            var other => throw new InvalidOperationException($"Session key '{key}' holds a {other?.BsonType.ToString() ?? "missing value"} after the increment, not an integer."),
         };
     }
 

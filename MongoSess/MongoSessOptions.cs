@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MongoDB.Driver;
 
 namespace MongoSessions;
 
@@ -86,10 +87,12 @@ public sealed class MongoSessOptions
     /// <summary>The most connections per server, overriding the connection string's <c>maxPoolSize</c> (default 100).</summary>
     public int? PoolSize { get; set; }
 
-    // test seams: a stream opener (TLS or fakes) and a shorter minimum heartbeat than SDAM's 500 ms
-    internal Mongo.Connections.IStreamOpener? StreamOpener { get; set; }
-
-    internal TimeSpan? MinHeartbeatInterval { get; set; }
-
-    internal Mongo.Dns.DnsClient? DnsClient { get; set; }
+    /// <summary>
+    /// The driver's settings for what a connection string cannot say (client certificates, a Stable API version, event
+    /// subscribers, client-side encryption), instead of <see cref="ConnectionString"/> or <see cref="Servers"/>; start
+    /// from <c>MongoClientSettings.FromConnectionString(...)</c> to combine both. MongoSess creates, owns and disposes the
+    /// client. A <see cref="MongoClientSettings.SocketTimeout"/> of zero (the driver's default: none) becomes 30 seconds.
+    /// To share a client the application already has, use <see cref="MongoSessionStore"/> instead.
+    /// </summary>
+    public MongoClientSettings? ClientSettings { get; set; }
 }

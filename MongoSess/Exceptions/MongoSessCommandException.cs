@@ -4,13 +4,12 @@ namespace MongoSessions;
 public sealed class MongoSessCommandException : MongoSessException
 {
     /// <summary>Creates the exception from the server's error fields.</summary>
-    public MongoSessCommandException(int code, string? codeName, string serverMessage, IReadOnlyList<string>? errorLabels = null)
-        : base($"MongoDB error {code}{(codeName is null ? "" : $" ({codeName})")}: {serverMessage}")
+    public MongoSessCommandException(int code, string? codeName, string serverMessage, Exception? innerException = null)
+        : base($"MongoDB error {code}{(codeName is null ? "" : $" ({codeName})")}: {serverMessage}", innerException)
     {
         Code = code;
         CodeName = codeName;
         ServerMessage = serverMessage;
-        ErrorLabels = errorLabels ?? [];
     }
 
     /// <summary>The server's error code, e.g. 11000 for a duplicate key.</summary>
@@ -21,7 +20,4 @@ public sealed class MongoSessCommandException : MongoSessException
 
     /// <summary>The server's error message.</summary>
     public string ServerMessage { get; }
-
-    /// <summary>The error labels, e.g. <c>RetryableWriteError</c>.</summary>
-    public IReadOnlyList<string> ErrorLabels { get; }
 }

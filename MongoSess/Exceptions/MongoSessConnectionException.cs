@@ -17,7 +17,4 @@ public sealed class MongoSessConnectionException : MongoSessException
         : base(message, innerException)
     {
     }
-
-    /// <summary>True when no pooled connection became free in time: the server is fine, the pool is just busy.</summary>
-    internal bool IsWaitQueueTimeout { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 
 namespace MongoSessions.Internal;
 
@@ -136,13 +137,13 @@ internal sealed class EncryptingSessionStore : ISessionStore
     /// </summary>
     private SessionRecord? Decrypt(SessionRecord stored, out bool stale)
     {
-        if (stored.Data.Find(Field) is not BsonBinary value)
+        if (stored.Data.Find(Field) is not BsonBinaryData value)
         {
             stale = stored.Data.Count > 0 || stored.Flash.Count > 0;
             return stored;
         }
         stale = false;
-        if (_cipher.Decrypt(stored.Id, value.Data, out var failure) is not { } plain)
+        if (_cipher.Decrypt(stored.Id, value.Bytes, out var failure) is not { } plain)
         {
             // treated as absent, like a bad cookie: the request gets a new session, the stored one is left for expiry
             _logger.LogWarning("Session {Session} cannot be decrypted ({Reason}); it is treated as missing", SessionLogId.Of(stored.Id), failure);
@@ -156,7 +157,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
         };
     }
 
-    private BsonBinary Sealed(SessionRecord plain) => new(BsonBinary.GenericSubtype, _cipher.Encrypt(plain.Id, plain.Data, plain.Flash));
+    private BsonBinaryData Sealed(SessionRecord plain) => new(_cipher.Encrypt(plain.Id, plain.Data, plain.Flash));
 
     /// <summary>
     /// The compare-and-swap write of <paramref name="plain"/> over <paramref name="stored"/>: the new sealed value, the

@@ -1,4 +1,5 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 using MongoSessions.Cookies;
 using MongoSessions.Diagnostics;
 
@@ -263,7 +264,7 @@ internal sealed class RequestSession
     /// <summary>Adds a flash entry under a fresh name, so it can never overwrite another request's.</summary>
     public Task FlashAsync(string key, BsonValue value, CancellationToken cancellationToken)
     {
-        var entry = new BsonDocument().Add("v", value).Add("t", BsonDateTime.FromDateTimeOffset(_manager.Now()));
+        var entry = new BsonDocument().Add("v", value).Add("t", BsonConversions.FromDateTimeOffset(_manager.Now()));
         return WriteAsync([SessionOperation.FlashSet(key + "." + NewEntryName(), entry)], create: true, cancellationToken);
     }
 
@@ -276,7 +277,7 @@ internal sealed class RequestSession
         {
             if (keys is null || keys.Contains(key))
             {
-                operations.Add(SessionOperation.FlashSet(key + "." + NewEntryName(), entry.DeepCloneDocument()));
+                operations.Add(SessionOperation.FlashSet(key + "." + NewEntryName(), entry.DeepClone().AsBsonDocument));
             }
         }
         if (operations.Count > 0)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 
 namespace MongoSessions.Internal;
 
@@ -24,7 +25,7 @@ internal sealed class SessionCipher(EncryptionKeyring keys)
         {
             plain.Add("f", flash.Document);
         }
-        var plaintext = BsonBinaryWriter.ToBytes(plain);
+        var plaintext = plain.ToBson();
         var key = Keys.Current;
         int headerLength = 2 + key.Id.Length;
         var sealedValue = new byte[headerLength + NonceBytes + TagBytes + plaintext.Length];
@@ -72,14 +73,14 @@ internal sealed class SessionCipher(EncryptionKeyring keys)
             aes.Decrypt(
                 sealedValue.Slice(headerLength, NonceBytes), ciphertext, sealedValue.Slice(headerLength + NonceBytes, TagBytes), plaintext,
                 AssociatedData(sealedValue[..headerLength], sessionId));
-            var document = BsonBinaryReader.ReadDocument(plaintext);
-            if (document["d"] is not BsonDocument data)
+            var document = BsonBytes.ReadDocument(plaintext);
+            if (document.GetValue("d", null) is not BsonDocument data)
             {
                 failure = "the decrypted data is not a session";
                 return null;
             }
             failure = null;
-            return (new SessionData(data), new SessionData(document["f"] as BsonDocument ?? new BsonDocument()), ReferenceEquals(key, Keys.Current));
+            return (new SessionData(data), new SessionData(document.GetValue("f", null) as BsonDocument ?? new BsonDocument()), ReferenceEquals(key, Keys.Current));
         }
         catch (AuthenticationTagMismatchException)
         {

@@ -13,7 +13,7 @@ internal static class SessionKey
         {
             throw new ArgumentException("A session key cannot contain a NUL character.", parameterName);
         }
-        if (!Bson.Utf16Text.IsWellFormed(key))
+        if (!Values.Utf16Text.IsWellFormed(key))
         {
             throw new ArgumentException("A session key cannot contain a lone UTF-16 surrogate (half of a character).", parameterName);
         }

@@ -23,6 +23,15 @@ internal sealed class SessionManager : IAsyncDisposable
     public static async Task ConnectAsync(ISessionStore store, MongoSessOptions options, CancellationToken cancellationToken)
     {
         var manager = Create(store, options);
+        try
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await manager.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         await s_lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -47,7 +56,7 @@ internal sealed class SessionManager : IAsyncDisposable
         {
             throw AlreadyConnected();
         }
-        var store = await MongoStoreBuilder.ConnectAsync(options, options.LoggerFactory ?? NullLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
+        var store = await MongoClientFactory.ConnectAsync(options, options.LoggerFactory ?? NullLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
         try
         {
             await ConnectAsync(store, options, cancellationToken).ConfigureAwait(false);

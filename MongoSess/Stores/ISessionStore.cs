@@ -16,6 +16,13 @@ namespace MongoSessions;
 /// </remarks>
 public interface ISessionStore : IAsyncDisposable
 {
+    /// <summary>
+    /// Prepares the backend, once, when <see cref="MongoSess.ConnectAsync(ISessionStore, MongoSessOptions?, CancellationToken)"/>
+    /// is given the store, before any request (<see cref="MongoSessionStore"/> creates its TTL indexes here). A failure
+    /// fails the connect. The default does nothing.
+    /// </summary>
+    ValueTask InitializeAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>Returns the live session with this id, or null when it is missing or expired.</summary>
     ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -1,4 +1,5 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 
 namespace MongoSessions;
 
@@ -17,7 +18,7 @@ public sealed class SessionData
     internal SessionData(BsonDocument document) => Document = document;
 
     /// <summary>The number of top-level keys.</summary>
-    public int Count => Document.Count;
+    public int Count => Document.ElementCount;
 
     /// <summary>The top-level keys, in the order they were first set.</summary>
     public IEnumerable<string> Keys
@@ -37,7 +38,7 @@ public sealed class SessionData
     public bool Contains(string path) => BsonPathEditor.Find(Document, path) is not null;
 
     /// <summary>A deep copy that shares nothing with this instance.</summary>
-    public SessionData Clone() => new(Document.DeepCloneDocument());
+    public SessionData Clone() => new(Document.DeepClone().AsBsonDocument);
 
     /// <summary>
     /// Applies the operations in order, all or none: when one cannot be applied (a path through a value that is
@@ -56,23 +57,23 @@ public sealed class SessionData
         {
             return new SessionData(results);
         }
-        var draft = Document.DeepCloneDocument();
+        var draft = Document.DeepClone().AsBsonDocument;
         foreach (var operation in operations)
         {
             switch (operation.Kind)
             {
                 case SessionOperationKind.Set:
-                    BsonPathEditor.Set(draft, operation.Path, operation.BsonValue!);
+                    BsonPathEditor.Set(draft, operation.Path, operation.Value!);
                     break;
                 case SessionOperationKind.Unset:
                     BsonPathEditor.Unset(draft, operation.Path);
                     break;
                 case SessionOperationKind.Increment:
-                    var sum = BsonPathEditor.Increment(draft, operation.Path, ((BsonInt64)operation.BsonValue!).Value);
+                    var sum = BsonPathEditor.Increment(draft, operation.Path, ((BsonInt64)operation.Value!).Value);
                     BsonPathEditor.Set(results, operation.Path, sum.DeepClone());
                     break;
                 case SessionOperationKind.Push:
-                    BsonPathEditor.Push(draft, operation.Path, operation.BsonValue!);
+                    BsonPathEditor.Push(draft, operation.Path, operation.Value!);
                     break;
                 case SessionOperationKind.Pull:
                     if (BsonPathEditor.Find(draft, operation.Path) is { } old)

@@ -1,4 +1,5 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 
 namespace MongoSessions;
 
@@ -8,21 +9,19 @@ public readonly struct SessionMatch
     internal SessionMatch(string path, BsonValue value)
     {
         Path = path;
-        BsonValue = value;
+        Value = value;
     }
 
     /// <summary>The dotted path inside the session data.</summary>
     public string Path { get; }
 
-    /// <summary>The value to match, as a plain CLR value.</summary>
-    public object? Value => BsonToClrMapper.ToNatural(BsonValue);
-
-    internal BsonValue BsonValue { get; }
+    /// <summary>The value to match.</summary>
+    public BsonValue Value { get; }
 
     /// <summary>True when <paramref name="data"/> holds the value at the path; numbers of any type compare by value, as in MongoDB.</summary>
     public bool IsMatchedBy(SessionData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return data.Find(Path) is { } stored && BsonComparison.AreEqual(stored, BsonValue);
+        return data.Find(Path) is { } stored && BsonComparison.AreEqual(stored, Value);
     }
 }

@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions;
 
@@ -9,7 +9,7 @@ public readonly struct SessionOperation
     {
         Kind = kind;
         Path = path;
-        BsonValue = value;
+        Value = value;
         Area = area;
     }
 
@@ -22,16 +22,14 @@ public readonly struct SessionOperation
     /// <summary>The dotted path inside the <see cref="Area"/>, for example <c>user.name</c>.</summary>
     public string Path { get; }
 
-    /// <summary>The value to set or push, the amount to add (a long), or null for the other kinds.</summary>
-    public object? Value => BsonValue is null ? null : BsonToClrMapper.ToNatural(BsonValue);
-
-    internal BsonValue? BsonValue { get; }
+    /// <summary>The value to set or push, the amount to add (a <see cref="BsonInt64"/>), or null for the other kinds.</summary>
+    public BsonValue? Value { get; }
 
     internal static SessionOperation Set(string path, BsonValue value) => new(SessionOperationKind.Set, path, value);
 
     internal static SessionOperation Unset(string path) => new(SessionOperationKind.Unset, path, null);
 
-    internal static SessionOperation Increment(string path, long amount) => new(SessionOperationKind.Increment, path, BsonInt64.Of(amount));
+    internal static SessionOperation Increment(string path, long amount) => new(SessionOperationKind.Increment, path, BsonInt64.Create(amount));
 
     internal static SessionOperation Push(string path, BsonValue value) => new(SessionOperationKind.Push, path, value);
 

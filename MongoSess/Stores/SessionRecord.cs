@@ -1,4 +1,5 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 
 namespace MongoSessions;
 
@@ -158,26 +159,26 @@ public sealed class SessionRecord
     }
 
     /// <summary>The record as a BSON document, the format the file store writes and MongoDB stores.</summary>
-    public byte[] ToBson() => BsonBinaryWriter.ToBytes(ToDocument());
+    public byte[] ToBson() => ToDocument().ToBson();
 
     /// <summary>Reads a record written by <see cref="ToBson"/>.</summary>
     /// <exception cref="FormatException">The bytes are not a valid session record.</exception>
-    public static SessionRecord FromBson(ReadOnlySpan<byte> bson) => FromDocument(BsonBinaryReader.ReadDocument(bson));
+    public static SessionRecord FromBson(ReadOnlySpan<byte> bson) => FromDocument(BsonBytes.ReadDocument(bson));
 
     internal BsonDocument ToDocument()
     {
-        var document = new BsonDocument(5)
+        var document = new BsonDocument()
             .Add("_id", new BsonString(Id))
             .Add("data", Data.Document)
-            .Add("createdAt", BsonDateTime.FromDateTimeOffset(CreatedAt))
-            .Add("expiresAt", BsonDateTime.FromDateTimeOffset(ExpiresAt));
+            .Add("createdAt", BsonConversions.FromDateTimeOffset(CreatedAt))
+            .Add("expiresAt", BsonConversions.FromDateTimeOffset(ExpiresAt));
         if (BrowserSessionCookie)
         {
             document.Add("browserSession", BsonBoolean.True);
         }
         if (AbsoluteExpiresAt is { } absolute)
         {
-            document.Add("absoluteExpiresAt", BsonDateTime.FromDateTimeOffset(absolute));
+            document.Add("absoluteExpiresAt", BsonConversions.FromDateTimeOffset(absolute));
         }
         if (CsrfToken is not null)
         {
@@ -196,18 +197,18 @@ public sealed class SessionRecord
 
     internal static SessionRecord FromDocument(BsonDocument document)
     {
-        if (document["_id"] is not BsonString id || id.Value.Length == 0
-            || document["data"] is not BsonDocument data
-            || document["createdAt"] is not BsonDateTime createdAt
-            || document["expiresAt"] is not BsonDateTime expiresAt)
+        if (document.GetValue("_id", null) is not BsonString id || id.Value.Length == 0
+            || document.GetValue("data", null) is not BsonDocument data
+            || document.GetValue("createdAt", null) is not BsonDateTime createdAt
+            || document.GetValue("expiresAt", null) is not BsonDateTime expiresAt)
         {
             throw new FormatException("The document is not a session record: it needs _id (string), data (document), createdAt and expiresAt (dates).");
         }
-        bool browserSession = document["browserSession"] is BsonBoolean { Value: true };
-        DateTimeOffset? absolute = document["absoluteExpiresAt"] is BsonDateTime a ? ToOffset(a) : null;
-        string? csrf = document["csrf"] is BsonString token ? token.Value : null;
-        var flash = document["flash"] is BsonDocument entries ? new SessionData(entries) : null;
-        long version = document["version"] switch
+        bool browserSession = document.GetValue("browserSession", null) is BsonBoolean { Value: true };
+        DateTimeOffset? absolute = document.GetValue("absoluteExpiresAt", null) is BsonDateTime a ? ToOffset(a) : null;
+        string? csrf = document.GetValue("csrf", null) is BsonString token ? token.Value : null;
+        var flash = document.GetValue("flash", null) is BsonDocument entries ? new SessionData(entries) : null;
+        long version = document.GetValue("version", null) switch
         {
             BsonInt64 l => l.Value,
             BsonInt32 i => i.Value,
@@ -216,8 +217,7 @@ public sealed class SessionRecord
         return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession, absolute, csrf, flash) { Version = version };
     }
 
-    private static DateTimeOffset ToOffset(BsonDateTime value) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(value.MillisecondsSinceEpoch, -62135596800000L, 253402300799999L));
+    private static DateTimeOffset ToOffset(BsonDateTime value) => BsonConversions.ToDateTimeOffset(value);
 
     // BSON dates hold milliseconds: keep records equal to what a store gives back
     internal static DateTimeOffset Truncate(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());

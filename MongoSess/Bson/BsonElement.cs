@@ -1,4 +1,0 @@
-namespace MongoSessions.Bson;
-
-/// <summary>A named value inside a document.</summary>
-internal readonly record struct BsonElement(string Name, BsonValue Value);

@@ -1,6 +1,0 @@
-namespace MongoSessions.Bson;
-
-internal sealed record BsonJavaScript(string Code) : BsonValue
-{
-    public override BsonType Type => BsonType.JavaScript;
-}

@@ -1,0 +1,270 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace MongoSessions;
+
+/// <summary>
+/// Sessions in a MongoDB collection through the official driver, one document each:
+/// <c>{ _id, data, createdAt, expiresAt }</c>. Every operation is one command on the primary: load = <c>find</c>,
+/// create = <c>insert</c>, a write = <c>findAndModify</c> with <c>$set</c>/<c>$unset</c>/<c>$inc</c>/<c>$push</c> on
+/// the paths it touches, end = <c>delete</c>. Expired documents are filtered out on every read, because the TTL
+/// monitor only runs once a minute.
+/// </summary>
+/// <remarks>
+/// Pass the application's own database to share its <see cref="MongoClient"/>, settings and pool:
+/// <c>await MongoSess.ConnectAsync(new MongoSessionStore(client.GetDatabase("app")))</c>. The store never disposes a
+/// client it did not create. Driver errors surface as <see cref="MongoSessException"/> subtypes.
+/// </remarks>
+public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
+{
+    // server errors that mean "this update does not fit the stored data": the store contract's InvalidOperationException
+    private static readonly HashSet<int> s_updateConflicts = [2, 14, 28, 40, 10334, 17419];
+    private static readonly FindOptions<BsonDocument> s_loadOne = new() { Limit = -1 };
+    private static readonly FindOptions<BsonDocument> s_list = new() { BatchSize = 100 };
+
+    private readonly IMongoCollection<BsonDocument> _collection;
+    private readonly IDisposable? _ownedClient;
+    private readonly bool _createIndexes;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a store on a database of the application's own client. Does no I/O.</summary>
+    /// <param name="database">The database, e.g. <c>client.GetDatabase("app")</c>; its read and write concerns apply.</param>
+    /// <param name="options">The collection name and whether to create the TTL indexes; defaults when null.</param>
+    public MongoSessionStore(IMongoDatabase database, MongoSessionStoreOptions? options = null)
+        : this(database, options ?? new MongoSessionStoreOptions(), ownedClient: null, NullLogger.Instance)
+    {
+    }
+
+    internal MongoSessionStore(IMongoDatabase database, MongoSessionStoreOptions options, IDisposable? ownedClient, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(options);
+        MongoNames.CheckCollection(options.CollectionName);
+        _collection = database.GetCollection<BsonDocument>(options.CollectionName);
+        _createIndexes = options.CreateIndexes;
+        _ownedClient = ownedClient;
+        _logger = logger;
+    }
+
+    /// <summary>The collection the sessions are in.</summary>
+    public IMongoCollection<BsonDocument> Collection => _collection;
+
+    /// <summary>Creates the TTL indexes when <see cref="MongoSessionStoreOptions.CreateIndexes"/> is on (idempotent).</summary>
+    /// <exception cref="MongoSessCommandException">The server refused, e.g. because the user may not create indexes.</exception>
+    public async ValueTask InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (!_createIndexes)
+        {
+            return;
+        }
+        // two TTL indexes: the idle expiry, and the absolute one (documents without that field are left alone)
+        var indexes = new[] { TtlIndex("expiresAt"), TtlIndex("absoluteExpiresAt") };
+        try
+        {
+            await _collection.Indexes.CreateManyAsync(indexes, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("TTL indexes on {Collection} are in place", _collection.CollectionNamespace);
+        }
+        catch (MongoCommandException e)
+        {
+            var hint = e.Code == 13 ? "the database user may not create indexes" : "the server refused";
+            throw new MongoSessCommandException(e.Code, e.CodeName,
+                $"Could not create the TTL indexes on {_collection.CollectionNamespace} ({hint}: {e.ErrorMessage}). Create them by hand with " +
+                $"db.{_collection.CollectionNamespace.CollectionName}.createIndex({{ expiresAt: 1 }}, {{ expireAfterSeconds: 0 }}) and " +
+                $"db.{_collection.CollectionNamespace.CollectionName}.createIndex({{ absoluteExpiresAt: 1 }}, {{ expireAfterSeconds: 0 }}), " +
+                "then connect with MongoSessOptions.CreateIndexes (or MongoSessionStoreOptions.CreateIndexes) set to false.", e);
+        }
+        catch (Exception e) when (MongoErrors.IsDriverError(e))
+        {
+            throw MongoErrors.Translate(e);
+        }
+    }
+
+    private static CreateIndexModel<BsonDocument> TtlIndex(string field) =>
+        new(new BsonDocument(field, 1), new CreateIndexOptions { Name = field + "_1", ExpireAfter = TimeSpan.Zero });
+
+    /// <inheritdoc/>
+    public async ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var cursor = await _collection.FindAsync(MongoFilters.Live(id, now), s_loadOne, cancellationToken).ConfigureAwait(false);
+            var document = await cursor.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return document is null ? null : Read(document);
+        }
+        catch (Exception e) when (MongoErrors.IsDriverError(e))
+        {
+            throw MongoErrors.Translate(e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        try
+        {
+            return update.CreateIfMissing
+                ? await InsertAsync(update, cancellationToken).ConfigureAwait(false)
+                : await ModifyAsync(update, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException e) when (s_updateConflicts.Contains(e.Code))
+        {
+            throw new InvalidOperationException($"The session update does not fit the stored session: {e.ErrorMessage}", e);
+        }
+        catch (MongoWriteException e) when (e.WriteError is { } error && s_updateConflicts.Contains(error.Code))
+        {
+            throw new InvalidOperationException($"The session update does not fit the stored session: {error.Message}", e);
+        }
+        catch (FormatException e)
+        {
+            // the driver checks the size before sending: nothing left the process
+            throw new InvalidOperationException($"The session update does not fit in a MongoDB document: {e.Message}", e);
+        }
+        catch (Exception e) when (MongoErrors.IsDriverError(e))
+        {
+            throw MongoErrors.Translate(e);
+        }
+    }
+
+    private async Task<SessionWriteResult?> ModifyAsync(SessionUpdate update, CancellationToken cancellationToken)
+    {
+        var modification = MongoSessionModification.For(update);
+        if (modification.Changes.ElementCount == 0)
+        {
+            // nothing to change: only report whether the session is alive
+            return ResultOf(await LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false));
+        }
+        var options = new FindOneAndUpdateOptions<BsonDocument>
+        {
+            Projection = modification.Projection,
+            ReturnDocument = modification.ReturnsOldDocument ? ReturnDocument.Before : ReturnDocument.After,
+        };
+        var value = await _collection.FindOneAndUpdateAsync<BsonDocument>(modification.Filter, modification.Changes, options, cancellationToken).ConfigureAwait(false);
+        if (value is not null)
+        {
+            return modification.ResultFrom(value, update);
+        }
+        // no live session without a token: either it has one already (another request made it first) or it is gone
+        return modification.AddsMissingToken ? ResultOf(await LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false)) : null;
+    }
+
+    private static SessionWriteResult? ResultOf(SessionRecord? record) =>
+        record is null ? null : new SessionWriteResult(new SessionData(), record.BrowserSessionCookie, record.AbsoluteExpiresAt) { CsrfToken = record.CsrfToken };
+
+    private async Task<SessionWriteResult> InsertAsync(SessionUpdate update, CancellationToken cancellationToken)
+    {
+        var record = SessionRecord.CreateFrom(update, out var result);
+        var document = record.ToDocument();
+        try
+        {
+            await _collection.InsertOneAsync(document, options: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoWriteException e) when (e.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // an expired session with the same id still waits for the TTL monitor: it is gone for every reader, so replace it
+            var expired = MongoFilters.Expired(update.Now).Add("_id", update.Id);
+            await _collection.DeleteOneAsync(expired, cancellationToken).ConfigureAwait(false);
+            await _collection.InsertOneAsync(document, options: null, cancellationToken).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var deleted = await _collection.DeleteOneAsync(new BsonDocument("_id", id), cancellationToken).ConfigureAwait(false);
+            return deleted.DeletedCount > 0;
+        }
+        catch (Exception e) when (MongoErrors.IsDriverError(e))
+        {
+            throw MongoErrors.Translate(e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _collection.CountDocumentsAsync(MongoFilters.Live(now), options: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (MongoErrors.IsDriverError(e))
+        {
+            throw MongoErrors.Translate(e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // disposing the cursor early (a caller that stops) frees the server's cursor with killCursors
+        using var cursor = await Run(() => _collection.FindAsync(MongoFilters.Live(now), s_list, cancellationToken)).ConfigureAwait(false);
+        while (await Run(() => cursor.MoveNextAsync(cancellationToken)).ConfigureAwait(false))
+        {
+            foreach (var document in cursor.Current)
+            {
+                if (Read(document) is { } record)
+                {
+                    yield return record;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask ClearAsync(CancellationToken cancellationToken) =>
+        await Run(() => _collection.DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken)).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public async ValueTask<long> DestroyWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var filter = MongoFilters.Live(now).Add("data." + match.Path, match.Value);
+        var deleted = await Run(() => _collection.DeleteManyAsync(filter, cancellationToken)).ConfigureAwait(false);
+        return deleted.DeletedCount;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var deleted = await Run(() => _collection.DeleteManyAsync(MongoFilters.Expired(now), cancellationToken)).ConfigureAwait(false);
+        return deleted.DeletedCount;
+    }
+
+    /// <summary>Disposes the client when MongoSess created it from a connection string; a client passed in is left alone.</summary>
+    public ValueTask DisposeAsync()
+    {
+        _ownedClient?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static async Task<T> Run<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception e) when (MongoErrors.IsDriverError(e))
+        {
+            throw MongoErrors.Translate(e);
+        }
+    }
+
+    private SessionRecord? Read(BsonDocument document)
+    {
+        try
+        {
+            return SessionRecord.FromDocument(document);
+        }
+        catch (FormatException e)
+        {
+            // a foreign or damaged document in the collection: not a session, whatever its _id
+            _logger.LogWarning("A document in {Collection} is not a session record ({Reason}); it is ignored", _collection.CollectionNamespace, e.Message);
+            return null;
+        }
+    }
+}
