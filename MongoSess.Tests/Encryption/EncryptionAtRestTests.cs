@@ -1,5 +1,6 @@
 using System.Text;
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 using MongoSessions.Internal;
 using MongoSessions.Tests.Support;
 using Microsoft.Extensions.Logging;
@@ -46,7 +47,7 @@ public sealed class EncryptionAtRestTests
 
     private async Task<SessionRecord> StoredAsync(string id) => (await _inner.LoadAsync(id, Now, default))!;
 
-    private static byte[] Sealed(SessionRecord stored) => ((BsonBinary)stored.Data.Find(EncryptingSessionStore.Field)!).Data;
+    private static byte[] Sealed(SessionRecord stored) => ((BsonBinaryData)stored.Data.Find(EncryptingSessionStore.Field)!).Bytes;
 
     private string Warnings() => string.Join("\n", _logs.Lines.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message));
 
@@ -87,7 +88,7 @@ public sealed class EncryptionAtRestTests
         await store.UpdateAsync(Create(id, Set("secret", "hunter2-value")), default);
         var altered = Sealed(await StoredAsync(id));
         altered[^1] ^= 1;
-        await _inner.UpdateAsync(Update(id, SessionOperation.Set(EncryptingSessionStore.Field, new BsonBinary(0, altered))), default);
+        await _inner.UpdateAsync(Update(id, SessionOperation.Set(EncryptingSessionStore.Field, new BsonBinaryData(altered))), default);
 
         Assert.That(await store.LoadAsync(id, Now, default), Is.Null);
         Assert.That(await store.UpdateAsync(Update(id, Set("x", 1)), default), Is.Null);
@@ -100,7 +101,7 @@ public sealed class EncryptionAtRestTests
         var store = Encrypted(NewKey);
         var (victim, thief) = (NewId(), NewId());
         await store.UpdateAsync(Create(victim, Set("user", "admin")), default);
-        await _inner.UpdateAsync(Create(thief, SessionOperation.Set(EncryptingSessionStore.Field, new BsonBinary(0, Sealed(await StoredAsync(victim))))), default);
+        await _inner.UpdateAsync(Create(thief, SessionOperation.Set(EncryptingSessionStore.Field, new BsonBinaryData(Sealed(await StoredAsync(victim))))), default);
         Assert.That(await store.LoadAsync(thief, Now, default), Is.Null, "the session id is authenticated with the data");
         Assert.That(await store.LoadAsync(victim, Now, default), Is.Not.Null);
     }

@@ -159,7 +159,7 @@ internal sealed class HostileReplyTests
     }
 
     private static SessionUpdate Write(string id, string key, string value, bool create) =>
-        new(id, [SessionOperation.Set(key, new MongoSessions.Bson.BsonString(value))], s_now, s_now.AddHours(1), createIfMissing: create);
+        new(id, [SessionOperation.Set(key, new MongoDB.Bson.BsonString(value))], s_now, s_now.AddHours(1), createIfMissing: create);
 
     private void AssertNamesTheProblemWithoutSecrets(MongoSessConnectionException? error, string problem)
     {
@@ -179,7 +179,7 @@ internal sealed class HostileReplyTests
 
         var record = await _store.LoadAsync(_id, s_now, default).AsTask().WaitAsync(s_limit);
 
-        Assert.That(record?.Data.Find("card"), Is.EqualTo(new MongoSessions.Bson.BsonString(SessionSecret)), "the next command works");
+        Assert.That(record?.Data.Find("card"), Is.EqualTo(new MongoDB.Bson.BsonString(SessionSecret)), "the next command works");
         Assert.That(_server.Statistics.ConnectionsOpened, Is.GreaterThan(opened), "on a new connection");
         Assert.That(Pool.Generation, Is.EqualTo(generation));
         Assert.That(Pool.IdleCount, Is.EqualTo(1));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using MongoDB.Bson;
 using MongoSessions.Demo;
 using MongoSessions.Tests.Support;
 
@@ -155,7 +156,7 @@ internal sealed class MalformedRequestTests
         string id = System.Buffers.Text.Base64Url.EncodeToString(idBytes);
         var now = DateTimeOffset.UtcNow;
         await _store.UpdateAsync(
-            new SessionUpdate(id, [SessionOperation.Set("views", new MongoSessions.Bson.BsonInt64(41)), SessionOperation.Set("user", new MongoSessions.Bson.BsonString("victim"))], now, now.AddDays(14), createIfMissing: true),
+            new SessionUpdate(id, [SessionOperation.Set("views", new MongoDB.Bson.BsonInt64(41)), SessionOperation.Set("user", new MongoDB.Bson.BsonString("victim"))], now, now.AddDays(14), createIfMissing: true),
             default);
         string cookie = MongoSessions.Cookies.CookieSigner.Sign(id, new Keyring(Secret));
 
@@ -178,7 +179,7 @@ internal sealed class MalformedRequestTests
             string id = System.Buffers.Text.Base64Url.EncodeToString(bytes.AsSpan(0, 32));
             string token = System.Buffers.Text.Base64Url.EncodeToString(bytes.AsSpan(32));
             await _store.UpdateAsync(
-                new SessionUpdate(id, [SessionOperation.Set("views", new MongoSessions.Bson.BsonInt64(0))], now, now.AddDays(14), createIfMissing: true) { CsrfToken = token },
+                new SessionUpdate(id, [SessionOperation.Set("views", new MongoDB.Bson.BsonInt64(0))], now, now.AddDays(14), createIfMissing: true) { CsrfToken = token },
                 default);
             attackers.Add((MongoSessions.Cookies.CookieSigner.Sign(id, new Keyring(Secret)), token));
         }
@@ -193,8 +194,8 @@ internal sealed class MalformedRequestTests
         return string.Join(
             " | ",
             record!.Id,
-            Convert.ToBase64String(MongoSessions.Bson.BsonBinaryWriter.ToBytes(record.Data.Document)),
-            Convert.ToBase64String(MongoSessions.Bson.BsonBinaryWriter.ToBytes(record.Flash.Document)),
+            Convert.ToBase64String(record.Data.Document.ToBson()),
+            Convert.ToBase64String(record.Flash.Document.ToBson()),
             record.CreatedAt.ToUnixTimeMilliseconds(),
             record.ExpiresAt.ToUnixTimeMilliseconds(),
             record.AbsoluteExpiresAt?.ToUnixTimeMilliseconds(),

@@ -29,7 +29,7 @@ internal sealed class StoreUnreachableTests
             $"mongodb://app:{Password}@{server.HostAndPort}/app?authSource=admin",
             $"&serverSelectionTimeoutMS={SelectionTimeoutMs}&connectTimeoutMS=200"));
         var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
-        await store.UpdateAsync(new SessionUpdate(id, [SessionOperation.Set("n", new MongoSessions.Bson.BsonInt64(1))], s_now, s_now.AddHours(1), createIfMissing: true), default);
+        await store.UpdateAsync(new SessionUpdate(id, [SessionOperation.Set("n", new MongoDB.Bson.BsonInt64(1))], s_now, s_now.AddHours(1), createIfMissing: true), default);
         await server.DisposeAsync();
 
         // the first command may still find the pooled connection and report it lost; from then on, no server is selectable
@@ -45,7 +45,7 @@ internal sealed class StoreUnreachableTests
 
         await using var restarted = new MongoWireServer(s_serverOptions with { Port = port }, data, null);
         var result = await RetryUntilAvailableAsync(() => store.UpdateAsync(Increment(id), default).AsTask());
-        Assert.That(result?.Values.Find("n"), Is.EqualTo(new MongoSessions.Bson.BsonInt64(2)), "the data outlived the outage; the failed increment was never applied");
+        Assert.That(result?.Values.Find("n"), Is.EqualTo(new MongoDB.Bson.BsonInt64(2)), "the data outlived the outage; the failed increment was never applied");
     }
 
     [Test]

@@ -64,7 +64,7 @@ public sealed class PackageTests
             }
             Assert.That(Field("readme"), Is.EqualTo("PACKAGE.md"));
             Assert.That(metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")?.Value),
-                Is.EquivalentTo(new[] { "Microsoft.Extensions.Logging.Abstractions" }), "the only dependency");
+                Is.EquivalentTo(new[] { "Microsoft.Extensions.Logging.Abstractions", "MongoDB.Driver" }), "the only dependencies: logging and the official MongoDB driver");
             Assert.That(zip.Entries.Select(e => e.FullName),
                 Is.SupersetOf(new[] { "PACKAGE.md", "lib/net10.0/MongoSess.dll", "lib/net10.0/MongoSess.xml" }));
         });

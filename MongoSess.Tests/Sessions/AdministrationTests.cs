@@ -7,9 +7,9 @@ public sealed class AdministrationTests : SessionTestBase
     {
         var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
         var operations = new List<SessionOperation>();
-        foreach (var (key, value) in (Dictionary<string, object?>)MongoSessions.Bson.BsonToClrMapper.ToNatural(MongoSessions.Bson.ClrToBsonMapper.Map(values, "values"))!)
+        foreach (var (key, value) in (Dictionary<string, object?>)MongoSessions.Values.BsonToClrMapper.ToNatural(MongoSessions.Values.ClrToBsonMapper.Map(values, "values"))!)
         {
-            operations.Add(SessionOperation.Set(key, MongoSessions.Bson.ClrToBsonMapper.Map(value, key)));
+            operations.Add(SessionOperation.Set(key, MongoSessions.Values.ClrToBsonMapper.Map(value, key)));
         }
         var now = Clock.GetUtcNow();
         await Store.Inner.UpdateAsync(new SessionUpdate(id, operations, now, now.AddHours(1), createIfMissing: true), default);

@@ -1,5 +1,6 @@
 using System.Text;
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 using MongoSessions.Internal;
 using MongoSessions.Tests.Support;
 using MongoSessions.Tests.Support.MongoWire;

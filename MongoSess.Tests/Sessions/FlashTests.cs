@@ -1,4 +1,5 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 using MongoSessions.Tests.Support;
 
 namespace MongoSessions.Tests.Sessions;
@@ -83,7 +84,7 @@ public sealed class FlashTests : SessionTestBase
         {
             // another request flashes right after this one took the waiting entries
             id = session.Id;
-            var entry = new BsonDocument().Add("v", new BsonString("second")).Add("t", BsonDateTime.FromDateTimeOffset(Clock.GetUtcNow()));
+            var entry = new BsonDocument().Add("v", new BsonString("second")).Add("t", BsonConversions.FromDateTimeOffset(Clock.GetUtcNow()));
             await Store.Inner.UpdateAsync(new SessionUpdate(id!, [SessionOperation.FlashSet("msg.concurrent", entry)], Clock.GetUtcNow(), null, createIfMissing: false), default);
         });
         var cookie = await CookieAfterAsync("/flash?msg=first");

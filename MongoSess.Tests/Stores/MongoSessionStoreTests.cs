@@ -1,4 +1,5 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 using MongoSessions.Tests.Support;
 using MongoSessions.Tests.Support.MongoWire;
 

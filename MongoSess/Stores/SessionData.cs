@@ -98,5 +98,6 @@ public sealed class SessionData
     /// <summary>The data as plain CLR values (see <see cref="MongoSess.GetAsync(CancellationToken)"/>).</summary>
     public IReadOnlyDictionary<string, object?> ToDictionary() => (Dictionary<string, object?>)BsonToClrMapper.ToNatural(Document)!;
 
-    internal BsonValue? Find(string path) => BsonPathEditor.Find(Document, path);
+    /// <summary>The value at the dotted path, or null when there is none.</summary>
+    public BsonValue? Find(string path) => BsonPathEditor.Find(Document, path);
 }
