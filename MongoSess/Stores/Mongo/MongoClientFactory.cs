@@ -115,7 +115,7 @@ internal static partial class MongoClientFactory
         {
             url = new MongoUrl(withoutCollection);
         }
-        catch (Exception e) when (e is MongoConfigurationException or FormatException or ArgumentException)
+        catch (Exception e) when (e is MongoConfigurationException or FormatException or ArgumentException or NotSupportedException)
         {
             throw new MongoSessConfigurationException("The MongoDB connection string is not valid: " + SecretMasking.Mask(e.Message, connectionString, options.Password), null);
         }
@@ -124,7 +124,7 @@ internal static partial class MongoClientFactory
         {
             settings = MongoClientSettings.FromUrl(url);
         }
-        catch (Exception e) when (MongoErrors.IsDriverError(e) || e is FormatException or ArgumentException)
+        catch (Exception e) when (MongoErrors.IsDriverError(e) || e is FormatException or ArgumentException or NotSupportedException)
         {
             throw new MongoSessConfigurationException("The MongoDB connection string cannot be used: " + SecretMasking.Mask(e.Message, connectionString, options.Password), null);
         }

@@ -3,7 +3,7 @@ using MongoSessions.Values;
 using MongoSessions.Tests.Support;
 using MongoSessions.Tests.Support.MongoWire;
 
-namespace MongoSessions.Tests.Stores;
+namespace MongoSessions.Tests.Stores.Mongo;
 
 /// <summary>The store contract against the in-test MongoDB wire server, over real sockets.</summary>
 [TestFixture]
@@ -77,38 +77,5 @@ public sealed class MongoSessionStoreTests : SessionStoreContract
         await Store.UpdateAsync(new SessionUpdate(id, [Set("a", 1)], past.AddMinutes(-1), past, createIfMissing: true), default);
         Assert.That(_server.RunTtlMonitor(), Is.EqualTo(1));
         Assert.That(await Store.LoadAsync(id, past.AddMinutes(-2), default), Is.Null, "the document itself is gone");
-    }
-}
-
-/// <summary>The store contract against a real MongoDB server named by MONGOSESS_TEST_URI.</summary>
-[TestFixture]
-public sealed class RealMongoSessionStoreTests : SessionStoreContract
-{
-    private static readonly string? s_uri = Environment.GetEnvironmentVariable("MONGOSESS_TEST_URI");
-
-    protected override int UpdatesPerWorker => 100;
-
-    protected override ISessionStore CreateStore()
-    {
-        if (string.IsNullOrWhiteSpace(s_uri))
-        {
-            Assert.Ignore("Set MONGOSESS_TEST_URI (e.g. mongodb://localhost:27017) to run the store contract against a real MongoDB server.");
-        }
-        var options = new MongoSessOptions
-        {
-            ConnectionString = s_uri,
-            Database = "mongosess_tests",
-            Collection = "sessions_" + Guid.NewGuid().ToString("N")[..12],
-        };
-        return MongoTestConnections.ConnectAsync(options).GetAwaiter().GetResult();
-    }
-
-    [TearDown]
-    public async Task DropCollection()
-    {
-        if (!string.IsNullOrWhiteSpace(s_uri))
-        {
-            await Store.ClearAsync(default);
-        }
     }
 }
