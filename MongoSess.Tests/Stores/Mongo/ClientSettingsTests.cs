@@ -122,4 +122,13 @@ public sealed class ClientSettingsTests
         driverLoggers.CreateLogger("MongoDB.SDAM").LogError("topology text");
         Assert.That(logs.Lines.Select(l => l.Message), Is.EqualTo(new[] { "topology text" }));
     }
+
+    [Test]
+    public void Traces_of_the_client_MongoSess_creates_never_carry_command_text()
+    {
+        var mine = MongoClientSettings.FromConnectionString("mongodb://db1/");
+        mine.TracingOptions = new MongoDB.Driver.Core.Configuration.TracingOptions { QueryTextMaxLength = 4096 };
+        Assert.That(Configure(new MongoSessOptions { ClientSettings = mine }).Settings.TracingOptions.QueryTextMaxLength, Is.Zero);
+        Assert.That(Configure(new MongoSessOptions { ConnectionString = "mongodb://db1/" }).Settings.TracingOptions.QueryTextMaxLength, Is.Zero);
+    }
 }

@@ -76,8 +76,10 @@ internal static partial class MongoClientFactory
         {
             settings.SocketTimeout = DefaultSocketTimeout;
         }
+        // session values travel in command documents: no command text in the driver's logs or traces, at any level
         var logging = settings.LoggingSettings?.LoggerFactory ?? loggers;
         settings.LoggingSettings = logging is null ? null : new LoggingSettings(new DriverLoggerFactory(logging));
+        settings.TracingOptions = new TracingOptions { Disabled = settings.TracingOptions?.Disabled ?? false, QueryTextMaxLength = 0 };
         var database = options.Database ?? urlDatabase ?? DefaultDatabase;
         var collection = options.Collection ?? urlCollection ?? new MongoSessionStoreOptions().CollectionName;
         MongoNames.CheckDatabase(database);
