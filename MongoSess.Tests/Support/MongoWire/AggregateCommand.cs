@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -17,13 +17,13 @@ internal static class AggregateCommand
         }
         foreach (var stage in pipeline)
         {
-            if (stage is not BsonDocument { Count: 1 } spec)
+            if (stage is not BsonDocument { ElementCount: 1 } spec)
             {
                 throw new MongoCommandError(40323, "A pipeline stage specification object must contain exactly one field.");
             }
-            documents = Apply(spec[0].Name, spec[0].Value, documents);
+            documents = Apply(spec.GetElement(0).Name, spec.GetElement(0).Value, documents);
         }
-        long? batchSize = cursor["batchSize"] is { } b && BsonNumber.IsNumber(b) ? (long)BsonNumber.ToDouble(b) : null;
+        long? batchSize = cursor.GetValue("batchSize", null) is { } b && BsonNumber.IsNumber(b) ? (long)BsonNumber.ToDouble(b) : null;
         return context.Server.Cursors.FirstBatch(context.Namespace, documents, batchSize);
     }
 

@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -12,7 +12,7 @@ internal sealed class CommandContext(MongoWireServer server, ConnectionState con
     public BsonDocument Command { get; } = command;
 
     /// <summary>The command name as sent (its first field).</summary>
-    public string Name { get; } = command[0].Name;
+    public string Name { get; } = command.GetElement(0).Name;
 
     public string Database { get; } = database;
 
@@ -24,9 +24,9 @@ internal sealed class CommandContext(MongoWireServer server, ConnectionState con
     public TimeProvider Clock => Server.Options.Clock;
 
     /// <summary>The collection named by the command's first field.</summary>
-    public string Collection => Command[0].Value is BsonString { Value.Length: > 0 } s
+    public string Collection => Command.GetElement(0).Value is BsonString { Value.Length: > 0 } s
         ? s.Value
-        : throw new MongoCommandError(73, $"collection name has invalid type {ShellText.TypeName(Command[0].Value)}");
+        : throw new MongoCommandError(73, $"collection name has invalid type {ShellText.TypeName(Command.GetElement(0).Value)}");
 
     public string Namespace => $"{Database}.{Collection}";
 

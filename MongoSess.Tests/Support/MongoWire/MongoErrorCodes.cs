@@ -15,6 +15,7 @@ internal static class MongoErrorCodes
     public const int PathNotViable = 28;
     public const int ConflictingUpdateOperators = 40;
     public const int CursorNotFound = 43;
+    public const int EmptyFieldName = 56;
     public const int CommandNotFound = 59;
     public const int ImmutableField = 66;
     public const int CannotCreateIndex = 67;
@@ -52,6 +53,7 @@ internal static class MongoErrorCodes
         [PathNotViable] = "PathNotViable",
         [ConflictingUpdateOperators] = "ConflictingUpdateOperators",
         [CursorNotFound] = "CursorNotFound",
+        [EmptyFieldName] = "EmptyFieldName",
         [CommandNotFound] = "CommandNotFound",
         [ImmutableField] = "ImmutableField",
         [CannotCreateIndex] = "CannotCreateIndex",
