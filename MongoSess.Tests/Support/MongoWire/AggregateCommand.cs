@@ -2,7 +2,7 @@ using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
-/// <summary>aggregate with the stages a session store may use: $match, $sort, $skip, $limit, $project and $count.</summary>
+/// <summary>aggregate with the stages a session store may use: $match, $sort, $skip, $limit, $project, $group and $count.</summary>
 internal static class AggregateCommand
 {
     public static BsonDocument Run(CommandContext context)
@@ -34,10 +34,11 @@ internal static class AggregateCommand
         "$skip" when BsonNumber.IsNumber(argument) => [.. input.Skip((int)BsonNumber.ToDouble(argument))],
         "$limit" when BsonNumber.IsNumber(argument) => [.. input.Take((int)BsonNumber.ToDouble(argument))],
         "$project" when argument is BsonDocument spec => [.. input.Select(Projection.From(spec)!.Apply)],
+        "$group" => GroupStage.Apply(argument, input),
         // $count of nothing yields no document at all
         "$count" when argument is BsonString { Value.Length: > 0 } name =>
             input.Count == 0 ? [] : [new BsonDocument().Add(name.Value, new BsonInt32(input.Count))],
         "$match" or "$sort" or "$skip" or "$limit" or "$project" or "$count" => throw MongoCommandError.BadValue($"invalid argument to {stage}: {ShellText.Of(argument)}"),
-        _ => throw new MongoCommandError(MongoErrorCodes.UnrecognizedPipelineStage, $"Unrecognized pipeline stage name: '{stage}' (the test server supports $match, $sort, $skip, $limit, $project and $count)"),
+        _ => throw new MongoCommandError(MongoErrorCodes.UnrecognizedPipelineStage, $"Unrecognized pipeline stage name: '{stage}' (the test server supports $match, $sort, $skip, $limit, $project, $group and $count)"),
     };
 }

@@ -30,23 +30,23 @@ internal sealed class CommandContext(MongoWireServer server, ConnectionState con
 
     public string Namespace => $"{Database}.{Collection}";
 
-    public BsonDocument? Document(string field) => Command[field] switch
+    public BsonDocument? Document(string field) => Command.GetValue(field, null) switch
     {
         null or BsonNull => null,
         BsonDocument d => d,
         var other => throw TypeMismatch(field, "object", other),
     };
 
-    public BsonArray? Array(string field) => Command[field] switch
+    public BsonArray? Array(string field) => Command.GetValue(field, null) switch
     {
         null or BsonNull => null,
         BsonArray a => a,
         var other => throw TypeMismatch(field, "array", other),
     };
 
-    public bool Bool(string field, bool fallback = false) => Command[field] is { } v and not BsonNull ? FilterMatcher.IsTruthy(v) : fallback;
+    public bool Bool(string field, bool fallback = false) => Command.GetValue(field, null) is { } v and not BsonNull ? FilterMatcher.IsTruthy(v) : fallback;
 
-    public long? Long(string field) => Command[field] switch
+    public long? Long(string field) => Command.GetValue(field, null) switch
     {
         null or BsonNull => null,
         var v when BsonNumber.IsNumber(v) => (long)BsonNumber.ToDouble(v),

@@ -89,6 +89,11 @@ internal sealed class CommandDispatcher(MongoWireServer server)
         {
             return e.ToReply();
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or InvalidCastException or KeyNotFoundException or NullReferenceException)
+        {
+            // a gap in the test server, not a fault the test asked for: fail the command visibly instead of dropping the connection
+            return new MongoCommandError(MongoErrorCodes.InternalError, $"the test server failed on {context.Name}: {e}").ToReply();
+        }
     }
 
     private void CheckRole(CommandContext context, CommandKind kind)

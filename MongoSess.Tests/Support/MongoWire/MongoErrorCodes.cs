@@ -3,6 +3,7 @@ namespace MongoSessions.Tests.Support.MongoWire;
 /// <summary>The mongod error codes the test server uses, with mongod's codeName for each.</summary>
 internal static class MongoErrorCodes
 {
+    public const int InternalError = 1;
     public const int BadValue = 2;
     public const int FailedToParse = 9;
     public const int Unauthorized = 13;
@@ -41,6 +42,7 @@ internal static class MongoErrorCodes
 
     private static readonly Dictionary<int, string> s_names = new()
     {
+        [InternalError] = "InternalError",
         [BadValue] = "BadValue",
         [FailedToParse] = "FailedToParse",
         [Unauthorized] = "Unauthorized",
