@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -22,9 +22,9 @@ internal static class AdminCommands
 
     public static BsonDocument EndSessions(CommandContext context)
     {
-        if (context.Command[0].Value is not BsonArray sessions || sessions.Any(s => s is not BsonDocument))
+        if (context.Command.GetElement(0).Value is not BsonArray sessions || sessions.Any(s => s is not BsonDocument))
         {
-            throw context.TypeMismatch("endSessions", "array", context.Command[0].Value);
+            throw context.TypeMismatch("endSessions", "array", context.Command.GetElement(0).Value);
         }
         return Ok();
     }

@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -54,7 +54,7 @@ internal static class BsonNumber
     {
         if (a is BsonDecimal128 || b is BsonDecimal128)
         {
-            return TryDecimal(a, out var x) && TryDecimal(b, out var y) ? Decimal128Converter.FromDecimal(x + y) : null;
+            return TryDecimal(a, out var x) && TryDecimal(b, out var y) ? new BsonDecimal128(new Decimal128(x + y)) : null;
         }
         if (a is BsonDouble || b is BsonDouble)
         {
@@ -108,7 +108,7 @@ internal static class BsonNumber
                 BsonInt32 i => i.Value,
                 BsonInt64 l => l.Value,
                 BsonDouble d => (decimal)d.Value,
-                BsonDecimal128 m => Decimal128Converter.ToDecimal(m),
+                BsonDecimal128 m => Decimal128.ToDecimal(m.Value),
                 _ => 0m,
             };
             return true;

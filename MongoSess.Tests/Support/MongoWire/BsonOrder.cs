@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -16,14 +16,14 @@ internal static class BsonOrder
         BsonString or BsonSymbol => 4,
         BsonDocument => 5,
         BsonArray => 6,
-        BsonBinary => 7,
+        BsonBinaryData => 7,
         BsonObjectId => 8,
         BsonBoolean => 9,
         BsonDateTime => 10,
         BsonTimestamp => 11,
         BsonRegularExpression => 12,
-        BsonJavaScript => 13,
         BsonJavaScriptWithScope => 14,
+        BsonJavaScript => 13,
         BsonMaxKey => 100,
         _ => 50,
     };
@@ -42,9 +42,9 @@ internal static class BsonOrder
             (BsonString x, BsonString y) => Math.Sign(string.CompareOrdinal(x.Value, y.Value)),
             (BsonDocument x, BsonDocument y) => CompareDocuments(x, y),
             (BsonArray x, BsonArray y) => CompareArrays(x, y),
-            (BsonBinary x, BsonBinary y) => x.Data.Length != y.Data.Length ? x.Data.Length.CompareTo(y.Data.Length)
-                : x.Subtype != y.Subtype ? x.Subtype.CompareTo(y.Subtype) : x.Data.AsSpan().SequenceCompareTo(y.Data),
-            (BsonObjectId x, BsonObjectId y) => Math.Sign(x.Bytes.AsSpan().SequenceCompareTo(y.Bytes)),
+            (BsonBinaryData x, BsonBinaryData y) => x.Bytes.Length != y.Bytes.Length ? x.Bytes.Length.CompareTo(y.Bytes.Length)
+                : x.SubType != y.SubType ? x.SubType.CompareTo(y.SubType) : x.Bytes.AsSpan().SequenceCompareTo(y.Bytes),
+            (BsonObjectId x, BsonObjectId y) => x.Value.CompareTo(y.Value),
             (BsonBoolean x, BsonBoolean y) => x.Value.CompareTo(y.Value),
             (BsonDateTime x, BsonDateTime y) => x.MillisecondsSinceEpoch.CompareTo(y.MillisecondsSinceEpoch),
             (BsonTimestamp x, BsonTimestamp y) => x.Value.CompareTo(y.Value),
@@ -55,23 +55,23 @@ internal static class BsonOrder
 
     private static int CompareDocuments(BsonDocument x, BsonDocument y)
     {
-        for (int i = 0; i < Math.Min(x.Count, y.Count); i++)
+        for (int i = 0; i < Math.Min(x.ElementCount, y.ElementCount); i++)
         {
-            int c = Bracket(x[i].Value).CompareTo(Bracket(y[i].Value));
+            int c = Bracket(x.GetElement(i).Value).CompareTo(Bracket(y.GetElement(i).Value));
             if (c == 0)
             {
-                c = Math.Sign(string.CompareOrdinal(x[i].Name, y[i].Name));
+                c = Math.Sign(string.CompareOrdinal(x.GetElement(i).Name, y.GetElement(i).Name));
             }
             if (c == 0)
             {
-                c = Compare(x[i].Value, y[i].Value);
+                c = Compare(x.GetElement(i).Value, y.GetElement(i).Value);
             }
             if (c != 0)
             {
                 return c;
             }
         }
-        return x.Count.CompareTo(y.Count);
+        return x.ElementCount.CompareTo(y.ElementCount);
     }
 
     private static int CompareArrays(BsonArray x, BsonArray y)

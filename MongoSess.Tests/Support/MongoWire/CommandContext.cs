@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -12,7 +12,7 @@ internal sealed class CommandContext(MongoWireServer server, ConnectionState con
     public BsonDocument Command { get; } = command;
 
     /// <summary>The command name as sent (its first field).</summary>
-    public string Name { get; } = command[0].Name;
+    public string Name { get; } = command.GetElement(0).Name;
 
     public string Database { get; } = database;
 
@@ -24,29 +24,29 @@ internal sealed class CommandContext(MongoWireServer server, ConnectionState con
     public TimeProvider Clock => Server.Options.Clock;
 
     /// <summary>The collection named by the command's first field.</summary>
-    public string Collection => Command[0].Value is BsonString { Value.Length: > 0 } s
+    public string Collection => Command.GetElement(0).Value is BsonString { Value.Length: > 0 } s
         ? s.Value
-        : throw new MongoCommandError(73, $"collection name has invalid type {ShellText.TypeName(Command[0].Value)}");
+        : throw new MongoCommandError(73, $"collection name has invalid type {ShellText.TypeName(Command.GetElement(0).Value)}");
 
     public string Namespace => $"{Database}.{Collection}";
 
-    public BsonDocument? Document(string field) => Command[field] switch
+    public BsonDocument? Document(string field) => Command.GetValue(field, null) switch
     {
         null or BsonNull => null,
         BsonDocument d => d,
         var other => throw TypeMismatch(field, "object", other),
     };
 
-    public BsonArray? Array(string field) => Command[field] switch
+    public BsonArray? Array(string field) => Command.GetValue(field, null) switch
     {
         null or BsonNull => null,
         BsonArray a => a,
         var other => throw TypeMismatch(field, "array", other),
     };
 
-    public bool Bool(string field, bool fallback = false) => Command[field] is { } v and not BsonNull ? FilterMatcher.IsTruthy(v) : fallback;
+    public bool Bool(string field, bool fallback = false) => Command.GetValue(field, null) is { } v and not BsonNull ? FilterMatcher.IsTruthy(v) : fallback;
 
-    public long? Long(string field) => Command[field] switch
+    public long? Long(string field) => Command.GetValue(field, null) switch
     {
         null or BsonNull => null,
         var v when BsonNumber.IsNumber(v) => (long)BsonNumber.ToDouble(v),

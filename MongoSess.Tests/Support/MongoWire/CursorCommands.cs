@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -7,11 +7,11 @@ internal static class CursorCommands
 {
     public static BsonDocument GetMore(CommandContext context)
     {
-        if (context.Command[0].Value is not BsonInt64 id)
+        if (context.Command.GetElement(0).Value is not BsonInt64 id)
         {
-            throw context.TypeMismatch("getMore", "long", context.Command[0].Value);
+            throw context.TypeMismatch("getMore", "long", context.Command.GetElement(0).Value);
         }
-        if (context.Command["collection"] is not BsonString collection)
+        if (context.Command.GetValue("collection", null) is not BsonString collection)
         {
             throw new MongoCommandError(40414, "BSON field 'getMore.collection' is missing but a required field");
         }

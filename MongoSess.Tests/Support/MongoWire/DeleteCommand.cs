@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -22,13 +22,13 @@ internal static class DeleteCommand
 
     private static int RunOne(CommandContext context, BsonValue statement)
     {
-        if (statement is not BsonDocument s || s["q"] is not BsonDocument filter)
+        if (statement is not BsonDocument s || s.GetValue("q", null) is not BsonDocument filter)
         {
             throw new MongoCommandError(40414, "BSON field 'delete.deletes.q' is missing but a required field");
         }
-        if (s["limit"] is not { } limitValue || !BsonNumber.IsNumber(limitValue) || BsonNumber.ToDouble(limitValue) is not (0 or 1))
+        if (s.GetValue("limit", null) is not { } limitValue || !BsonNumber.IsNumber(limitValue) || BsonNumber.ToDouble(limitValue) is not (0 or 1))
         {
-            throw MongoCommandError.Parse($"The limit field in delete objects must be 0 or 1. Got {ShellText.Of(s["limit"] ?? BsonNull.Value)}");
+            throw MongoCommandError.Parse($"The limit field in delete objects must be 0 or 1. Got {ShellText.Of(s.GetValue("limit", null) ?? BsonNull.Value)}");
         }
         var collection = context.Store.Find(context.Database, context.Collection);
         if (collection is null)

@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -37,7 +37,7 @@ internal static class FilterMatcher
                 throw MongoCommandError.BadValue($"unknown top level operator: {name}. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.");
         }
         var values = DocumentPath.Values(document, element.Name);
-        if (element.Value is BsonDocument condition && condition.Count > 0 && condition[0].Name.StartsWith('$'))
+        if (element.Value is BsonDocument condition && condition.ElementCount > 0 && condition.GetElement(0).Name.StartsWith('$'))
         {
             foreach (var op in condition)
             {

@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -16,7 +16,7 @@ internal static class FindAndModifyCommand
         bool remove = context.Bool("remove");
         bool returnNew = context.Bool("new");
         bool upsert = context.Bool("upsert");
-        var update = context.Command["update"] switch
+        var update = context.Command.GetValue("update", null) switch
         {
             null or BsonNull => null,
             BsonDocument d => d,
@@ -57,7 +57,7 @@ internal static class FindAndModifyCommand
             }
             else if (target is not null)
             {
-                var updated = target.DeepCloneDocument();
+                var updated = target.DeepClone().AsBsonDocument;
                 if (UpdateApplier.Apply(updated, update!, isInsert: false, context.Clock))
                 {
                     collection!.Replace(target, updated);
@@ -69,7 +69,7 @@ internal static class FindAndModifyCommand
             {
                 var document = UpsertSeed.Build(query, update!, context.Clock);
                 context.Store.GetOrCreate(context.Database, context.Collection).Insert(document);
-                lastError.Add("n", new BsonInt32(1)).Add("updatedExisting", BsonBoolean.False).Add("upserted", document["_id"]!.DeepClone());
+                lastError.Add("n", new BsonInt32(1)).Add("updatedExisting", BsonBoolean.False).Add("upserted", document.GetValue("_id", null)!.DeepClone());
                 if (returnNew)
                 {
                     value = Project(document, projection);
@@ -86,5 +86,5 @@ internal static class FindAndModifyCommand
         }
     }
 
-    private static BsonDocument Project(BsonDocument document, Projection? projection) => projection?.Apply(document) ?? document.DeepCloneDocument();
+    private static BsonDocument Project(BsonDocument document, Projection? projection) => projection?.Apply(document) ?? document.DeepClone().AsBsonDocument;
 }

@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -42,7 +42,7 @@ internal static class FindCommand
         {
             matching = matching.Take((int)Math.Min(max, int.MaxValue));
         }
-        return [.. matching.Select(d => projection?.Apply(d) ?? d.DeepCloneDocument())];
+        return [.. matching.Select(d => projection?.Apply(d) ?? d.DeepClone().AsBsonDocument)];
     }
 
     private static long? NonNegative(CommandContext context, string field)

@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -12,28 +12,26 @@ internal static class HelloCommand
     {
         var command = context.Command;
         var server = context.Server;
-        if (command["client"] is BsonDocument metadata)
+        if (command.GetValue("client", null) is BsonDocument metadata)
         {
             if (context.Connection.MetadataReceived)
             {
                 throw new MongoCommandError(MongoErrorCodes.ClientMetadataCannotBeMutated, "The client metadata document may only be sent in the first hello");
             }
-            if (BsonBinaryWriter.ToBytes(metadata).Length > MaxClientMetadataBytes)
+            if (metadata.ToBson().Length > MaxClientMetadataBytes)
             {
                 throw new MongoCommandError(MongoErrorCodes.ClientMetadataDocumentTooLarge, "The client metadata document must be less then or equal to 512 bytes");
             }
             context.Connection.MetadataReceived = true;
-            server.Statistics.ClientMetadata.Enqueue(metadata.DeepCloneDocument());
+            server.Statistics.ClientMetadata.Enqueue(metadata.DeepClone().AsBsonDocument);
         }
         var reply = new BsonDocument();
         if (context.Bool("helloOk"))
         {
             reply.Add("helloOk", BsonBoolean.True);
         }
-        reply.Add(context.Name == "hello" ? "isWritablePrimary" : "ismaster", BsonBoolean.Of(server.IsWritablePrimary));
-        reply.Add("topologyVersion", new BsonDocument()
-            .Add("processId", server.ProcessId)
-            .Add("counter", new BsonInt64(server.TopologyCounter)));
+        reply.Add(context.Name == "hello" ? "isWritablePrimary" : "ismaster", BsonBoolean.Create(server.IsWritablePrimary));
+        // no topologyVersion: the driver then polls with plain hellos instead of streaming them (SDAM monitoring spec)
         if (server.ReplicaSet is { } set)
         {
             AddReplicaSetFields(reply, server, set, context.Clock);
@@ -41,13 +39,13 @@ internal static class HelloCommand
         reply.Add("maxBsonObjectSize", new BsonInt32(WireCollection.MaxBsonObjectSize))
             .Add("maxMessageSizeBytes", new BsonInt32(server.Options.MaxMessageSizeBytes))
             .Add("maxWriteBatchSize", new BsonInt32(InsertCommand.MaxWriteBatchSize))
-            .Add("localTime", BsonDateTime.FromDateTimeOffset(context.Clock.GetUtcNow()))
+            .Add("localTime", new BsonDateTime(context.Clock.GetUtcNow().ToUnixTimeMilliseconds()))
             .Add("logicalSessionTimeoutMinutes", new BsonInt32(30))
             .Add("connectionId", new BsonInt32(context.Connection.Id))
             .Add("minWireVersion", new BsonInt32(server.Options.MinWireVersion))
             .Add("maxWireVersion", new BsonInt32(server.Options.MaxWireVersion))
             .Add("readOnly", BsonBoolean.False);
-        if (command["saslSupportedMechs"] is BsonString { Value: var user } && user.IndexOf('.') is > 0 and var dot)
+        if (command.GetValue("saslSupportedMechs", null) is BsonString { Value: var user } && user.IndexOf('.') is > 0 and var dot)
         {
             var mechanisms = server.MechanismsOf(user[..dot], user[(dot + 1)..]).Select(m => (BsonValue)new BsonString(m)).ToList();
             if (mechanisms.Count > 0)
@@ -55,7 +53,7 @@ internal static class HelloCommand
                 reply.Add("saslSupportedMechs", new BsonArray(mechanisms));
             }
         }
-        if (command["speculativeAuthenticate"] is BsonDocument speculative && SaslCommands.Speculative(context, speculative) is { } result)
+        if (command.GetValue("speculativeAuthenticate", null) is BsonDocument speculative && SaslCommands.Speculative(context, speculative) is { } result)
         {
             reply.Add("speculativeAuthenticate", result);
         }
@@ -69,7 +67,7 @@ internal static class HelloCommand
         reply.Add("hosts", new BsonArray(set.Hosts))
             .Add("setName", new BsonString(set.SetName))
             .Add("setVersion", new BsonInt32(set.SetVersion))
-            .Add("secondary", BsonBoolean.Of(!server.IsWritablePrimary));
+            .Add("secondary", BsonBoolean.Create(!server.IsWritablePrimary));
         if (primary is not null)
         {
             reply.Add("primary", new BsonString(primary.HostAndPort));
@@ -79,7 +77,7 @@ internal static class HelloCommand
         {
             reply.Add("electionId", set.ElectionId);
         }
-        var now = BsonDateTime.FromDateTimeOffset(clock.GetUtcNow());
+        var now = new BsonDateTime(clock.GetUtcNow().ToUnixTimeMilliseconds());
         reply.Add("lastWrite", new BsonDocument().Add("lastWriteDate", now).Add("majorityWriteDate", now));
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -20,7 +20,7 @@ internal static class IdKey
                     : "n:" + d.ToString("R", CultureInfo.InvariantCulture);
             default:
                 var wrapper = new BsonDocument().Add("", value);
-                return BsonOrder.Bracket(value).ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexString(BsonBinaryWriter.ToBytes(wrapper));
+                return BsonOrder.Bracket(value).ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexString(wrapper.ToBson());
         }
     }
 }

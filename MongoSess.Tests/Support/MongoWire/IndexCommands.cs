@@ -1,5 +1,5 @@
 using System.Globalization;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -37,7 +37,7 @@ internal static class IndexCommands
             }
             else
             {
-                reply.Add("createdCollectionAutomatically", BsonBoolean.Of(created));
+                reply.Add("createdCollectionAutomatically", BsonBoolean.Create(created));
             }
             return reply.Add("ok", new BsonDouble(1));
         }
@@ -50,7 +50,7 @@ internal static class IndexCommands
         {
             var collection = context.Store.Find(context.Database, context.Collection)
                 ?? throw new MongoCommandError(MongoErrorCodes.NamespaceNotFound, $"ns does not exist: {context.Namespace}");
-            specs = [.. collection.Indexes.Select(i => i.Spec.DeepCloneDocument())];
+            specs = [.. collection.Indexes.Select(i => i.Spec.DeepClone().AsBsonDocument)];
         }
         long? batchSize = context.Document("cursor")?["batchSize"] is { } b && BsonNumber.IsNumber(b) ? (long)BsonNumber.ToDouble(b) : null;
         return context.Server.Cursors.FirstBatch($"{context.Database}.$cmd.listIndexes", specs, batchSize);
@@ -63,7 +63,7 @@ internal static class IndexCommands
             var collection = context.Store.Find(context.Database, context.Collection)
                 ?? throw new MongoCommandError(MongoErrorCodes.NamespaceNotFound, $"ns not found {context.Namespace}");
             int before = collection.Indexes.Count;
-            var targets = context.Command["index"] switch
+            var targets = context.Command.GetValue("index", null) switch
             {
                 BsonString { Value: "*" } => collection.Indexes.Where(i => i.Name != "_id_").ToList(),
                 BsonString name => [ByName(collection, name.Value)],
@@ -110,12 +110,12 @@ internal static class IndexCommands
 
     private static WireIndex Normalize(BsonDocument requested)
     {
-        if (requested["key"] is not BsonDocument { Count: > 0 } key)
+        if (requested.GetValue("key", null) is not BsonDocument { ElementCount: > 0 } key)
         {
             throw new MongoCommandError(MongoErrorCodes.CannotCreateIndex, "Index keys cannot be empty.");
         }
-        string name = requested["name"] is BsonString { Value.Length: > 0 } n ? n.Value : DefaultName(key);
-        var spec = new BsonDocument().Add("v", new BsonInt32(2)).Add("key", key.DeepCloneDocument()).Add("name", new BsonString(name));
+        string name = requested.GetValue("name", null) is BsonString { Value.Length: > 0 } n ? n.Value : DefaultName(key);
+        var spec = new BsonDocument().Add("v", new BsonInt32(2)).Add("key", key.DeepClone().AsBsonDocument).Add("name", new BsonString(name));
         foreach (var element in requested)
         {
             if (element.Name is not ("v" or "key" or "name" or "ns" or "background"))
@@ -123,17 +123,17 @@ internal static class IndexCommands
                 spec.Add(element.Name, element.Value.DeepClone());
             }
         }
-        if (spec["expireAfterSeconds"] is { } ttl)
+        if (spec.GetValue("expireAfterSeconds", null) is { } ttl)
         {
             if (!BsonNumber.IsNumber(ttl) || BsonNumber.ToDouble(ttl) < 0)
             {
                 throw new MongoCommandError(MongoErrorCodes.CannotCreateIndex, $"TTL index 'expireAfterSeconds' option must be a non-negative number, but received {ShellText.Of(ttl)}. Index spec: {ShellText.Of(spec)}");
             }
-            if (key.Count > 1)
+            if (key.ElementCount > 1)
             {
                 throw new MongoCommandError(MongoErrorCodes.CannotCreateIndex, "TTL indexes are single-field indexes, compound indexes do not support TTL. Index spec: " + ShellText.Of(spec));
             }
-            if (key[0].Name == "_id")
+            if (key.GetElement(0).Name == "_id")
             {
                 throw new MongoCommandError(MongoErrorCodes.CannotCreateIndex, "The field 'expireAfterSeconds' is not valid for an _id index specification. Specification: " + ShellText.Of(spec));
             }

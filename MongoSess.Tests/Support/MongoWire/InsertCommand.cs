@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -33,12 +33,12 @@ internal static class InsertCommand
         {
             throw new MongoCommandError(MongoErrorCodes.TypeMismatch, "BSON field 'insert.documents' items must be objects");
         }
-        var id = document["_id"] ?? ObjectIdGenerator.Next(clock);
+        var id = document.GetValue("_id", null) ?? ObjectIdGenerator.Next(clock);
         if (id is BsonArray)
         {
             throw MongoCommandError.BadValue("can't use an array for _id");
         }
-        var stored = new BsonDocument(document.Count + 1).Add("_id", id.DeepClone());
+        var stored = new BsonDocument().Add("_id", id.DeepClone());
         foreach (var element in document)
         {
             if (element.Name != "_id")

@@ -3,6 +3,7 @@ namespace MongoSessions.Tests.Support.MongoWire;
 /// <summary>The mongod error codes the test server uses, with mongod's codeName for each.</summary>
 internal static class MongoErrorCodes
 {
+    public const int InternalError = 1;
     public const int BadValue = 2;
     public const int FailedToParse = 9;
     public const int Unauthorized = 13;
@@ -15,6 +16,7 @@ internal static class MongoErrorCodes
     public const int PathNotViable = 28;
     public const int ConflictingUpdateOperators = 40;
     public const int CursorNotFound = 43;
+    public const int EmptyFieldName = 56;
     public const int CommandNotFound = 59;
     public const int ImmutableField = 66;
     public const int CannotCreateIndex = 67;
@@ -40,6 +42,7 @@ internal static class MongoErrorCodes
 
     private static readonly Dictionary<int, string> s_names = new()
     {
+        [InternalError] = "InternalError",
         [BadValue] = "BadValue",
         [FailedToParse] = "FailedToParse",
         [Unauthorized] = "Unauthorized",
@@ -52,6 +55,7 @@ internal static class MongoErrorCodes
         [PathNotViable] = "PathNotViable",
         [ConflictingUpdateOperators] = "ConflictingUpdateOperators",
         [CursorNotFound] = "CursorNotFound",
+        [EmptyFieldName] = "EmptyFieldName",
         [CommandNotFound] = "CommandNotFound",
         [ImmutableField] = "ImmutableField",
         [CannotCreateIndex] = "CannotCreateIndex",

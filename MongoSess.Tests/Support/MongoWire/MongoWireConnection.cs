@@ -1,6 +1,6 @@
 using System.Net.Security;
 using System.Net.Sockets;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -59,18 +59,13 @@ internal sealed class MongoWireConnection(MongoWireServer server, TcpClient clie
         {
             case WireOpcode.Msg:
                 var request = OpMsgRequest.Parse(message);
-                string? database = request.Command["$db"] is BsonString db ? db.Value : null;
-                bool secondaryOk = request.Command["$readPreference"] is BsonDocument pref && pref["mode"] is BsonString { Value: not "primary" };
+                string? database = request.Command.GetValue("$db", null) is BsonString db ? db.Value : null;
+                bool secondaryOk = request.Command.GetValue("$readPreference", null) is BsonDocument pref && pref.GetValue("mode", null) is BsonString { Value: not "primary" };
                 var outcome = await server.Dispatcher.RunAsync(state, request.Command, database, secondaryOk, cancellationToken);
                 if (request.Flags.HasFlag(OpMsgFlags.MoreToCome))
                 {
                     // moreToCome: the client expects no reply (an unacknowledged write)
                     return !outcome.Close;
-                }
-                if (request.Flags.HasFlag(OpMsgFlags.ExhaustAllowed) && IsStreamableHello(request.Command) && outcome is { Close: false, Malformed: null })
-                {
-                    await StreamHellosAsync(stream, request.Command, database, outcome.Reply!, message.RequestId, cancellationToken);
-                    return false;
                 }
                 return await SendAsync(stream, outcome, message.RequestId, reply => OpMsgWriter.Write(NextRequestId(), message.RequestId, reply), cancellationToken);
             case WireOpcode.Query:
@@ -80,10 +75,10 @@ internal sealed class MongoWireConnection(MongoWireServer server, TcpClient clie
                     throw new WireProtocolException("OP_QUERY is only accepted for commands.");
                 }
                 var command = query.Command;
-                string name = command.Count > 0 ? command[0].Name : "";
-                CommandOutcome legacy = name is "hello" or "isMaster" or "ismaster"
+                string name = command.ElementCount > 0 ? command.GetElement(0).Name : "";
+                CommandOutcome legacy = name is "hello" or "isMaster" or "ismaster" or "saslStart" or "saslContinue"
                     ? await server.Dispatcher.RunAsync(state, command, query.FullCollectionName[..^5], (query.Flags & OpQueryRequest.SecondaryOkFlag) != 0, cancellationToken)
-                    // mongod 5.1+ answers only the handshake over OP_QUERY
+                    // mongod 5.1+ answers only the handshake and authentication over OP_QUERY
                     : new CommandOutcome(new MongoCommandError(MongoErrorCodes.UnsupportedOpQueryCommand, $"Unsupported OP_QUERY command: {name}. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal").ToReply());
                 return await SendAsync(stream, legacy, message.RequestId, reply => OpReplyWriter.Write(NextRequestId(), message.RequestId, reply), cancellationToken);
             default:
@@ -114,31 +109,6 @@ internal sealed class MongoWireConnection(MongoWireServer server, TcpClient clie
         await stream.WriteAsync(bytes, cancellationToken);
         await stream.FlushAsync(cancellationToken);
         return true;
-    }
-
-    private static bool IsStreamableHello(BsonDocument command) =>
-        command.Count > 0 && command[0].Name is "hello" or "isMaster" or "ismaster" && command.Contains("topologyVersion") && command.Contains("maxAwaitTimeMS");
-
-    // OP_MSG spec, exhaustAllowed: each reply carries moreToCome and answers the previous reply, until the client closes
-    private async Task StreamHellosAsync(Stream stream, BsonDocument hello, string? database, BsonDocument first, int requestId, CancellationToken cancellationToken)
-    {
-        var reply = first;
-        int responseTo = requestId;
-        while (true)
-        {
-            int id = NextRequestId();
-            await stream.WriteAsync(OpMsgWriter.Write(id, responseTo, reply, OpMsgFlags.MoreToCome), cancellationToken);
-            await stream.FlushAsync(cancellationToken);
-            responseTo = id;
-            var next = hello.DeepCloneDocument();
-            next.Set("topologyVersion", reply["topologyVersion"] ?? new BsonDocument());
-            var outcome = await server.Dispatcher.RunAsync(state, next, database, secondaryOk: false, cancellationToken);
-            if (outcome.Close || outcome.Reply is null)
-            {
-                return;
-            }
-            reply = outcome.Reply;
-        }
     }
 
     private static int NextRequestId() => Interlocked.Increment(ref s_nextRequestId);

@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -48,7 +48,7 @@ internal sealed class MongoWireReplicaSet : IAsyncDisposable
 
     /// <summary>
     /// The primary steps down and <paramref name="newPrimary"/> (by default the next member) is elected, with a new
-    /// electionId and topologyVersion. As mongod 4.2+, writes in flight on the old primary fail with
+    /// electionId. As mongod 4.2+, writes in flight on the old primary fail with
     /// InterruptedDueToReplStateChange (11602) and later writes there with NotWritablePrimary (10107); with
     /// <paramref name="closeConnections"/> the old primary also drops its connections, as mongod before 4.2 did.
     /// </summary>

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -19,9 +19,7 @@ internal sealed class MongoWireServer : IAsyncDisposable
     private readonly object _topologyLock = new();
     private readonly ITimer? _ttlTimer;
     private readonly Task _acceptLoop;
-    private TaskCompletionSource _topologyChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource _interrupt = new();
-    private long _topologyCounter;
     private int _nextConnectionId;
 
     internal MongoWireServer(MongoWireServerOptions options, WireDataStore store, ReplicaSetState? replicaSet)
@@ -30,7 +28,6 @@ internal sealed class MongoWireServer : IAsyncDisposable
         Store = store;
         ReplicaSet = replicaSet;
         Dispatcher = new CommandDispatcher(this);
-        ProcessId = ObjectIdGenerator.Next(options.Clock);
         foreach (var user in options.Users)
         {
             foreach (var mechanism in user.EffectiveMechanisms)
@@ -76,10 +73,6 @@ internal sealed class MongoWireServer : IAsyncDisposable
 
     internal ReplicaSetState? ReplicaSet { get; }
 
-    internal BsonObjectId ProcessId { get; }
-
-    internal long TopologyCounter => Interlocked.Read(ref _topologyCounter);
-
     internal bool RequiresAuthentication => _credentials.Count > 0;
 
     internal bool IsWritablePrimary => ReplicaSet is null || ReplicaSet.Primary == this;
@@ -117,45 +110,15 @@ internal sealed class MongoWireServer : IAsyncDisposable
     internal IEnumerable<string> MechanismsOf(string database, string username) =>
         new[] { MongoWireUser.ScramSha1, MongoWireUser.ScramSha256 }.Where(m => _credentials.ContainsKey(CredentialKey(database, username, m)));
 
-    /// <summary>Starts a new topologyVersion (its counter goes up) and wakes awaitable hellos.</summary>
-    internal void ChangeTopology(bool interruptWrites)
+    /// <summary>Interrupts the writes in flight on this member, as a step-down does.</summary>
+    internal void InterruptWrites()
     {
-        TaskCompletionSource changed;
         lock (_topologyLock)
         {
-            Interlocked.Increment(ref _topologyCounter);
-            changed = _topologyChanged;
-            _topologyChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (interruptWrites)
-            {
-                _interrupt.Cancel();
-                _interrupt.Dispose();
-                _interrupt = new CancellationTokenSource();
-            }
+            _interrupt.Cancel();
+            _interrupt.Dispose();
+            _interrupt = new CancellationTokenSource();
         }
-        changed.TrySetResult();
-    }
-
-    // awaitable hello (SDAM, "Streaming Protocol"): with the current topologyVersion and maxAwaitTimeMS, wait for a change
-    internal async Task WaitForTopologyChangeAsync(BsonDocument hello, CancellationToken cancellationToken)
-    {
-        if (hello["topologyVersion"] is not BsonDocument version || hello["maxAwaitTimeMS"] is not { } wait || !BsonNumber.IsNumber(wait))
-        {
-            return;
-        }
-        Task changed;
-        lock (_topologyLock)
-        {
-            if (!ProcessId.Equals(version["processId"]) || version["counter"] is not BsonInt64 counter || counter.Value != TopologyCounter)
-            {
-                return;
-            }
-            changed = _topologyChanged.Task;
-        }
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        var timeout = Task.Delay(TimeSpan.FromMilliseconds(BsonNumber.ToDouble(wait)), linked.Token);
-        await Task.WhenAny(changed, timeout);
-        linked.Token.ThrowIfCancellationRequested();
     }
 
     public async ValueTask DisposeAsync()

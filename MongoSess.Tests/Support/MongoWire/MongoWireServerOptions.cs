@@ -2,11 +2,11 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
-/// <summary>How a <see cref="MongoWireServer"/> behaves; every default matches a MongoDB 7.0 standalone mongod.</summary>
+/// <summary>How a <see cref="MongoWireServer"/> behaves; every default matches a MongoDB 8.0 standalone mongod.</summary>
 internal sealed record MongoWireServerOptions
 {
-    /// <summary>Reported in hello; 21 is MongoDB 7.0 (8 = 4.2, 9 = 4.4, 13 = 5.0, 17 = 6.0, 25 = 8.0).</summary>
-    public int MaxWireVersion { get; init; } = 21;
+    /// <summary>Reported in hello; 25 is MongoDB 8.0 (8 = 4.2, 9 = 4.4, 13 = 5.0, 17 = 6.0, 21 = 7.0).</summary>
+    public int MaxWireVersion { get; init; } = 25;
 
     public int MinWireVersion { get; init; }
 

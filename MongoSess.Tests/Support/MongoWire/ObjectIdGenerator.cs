@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -19,6 +19,6 @@ internal static class ObjectIdGenerator
         bytes[9] = (byte)(counter >> 16);
         bytes[10] = (byte)(counter >> 8);
         bytes[11] = (byte)counter;
-        return new BsonObjectId(bytes);
+        return new BsonObjectId(new ObjectId(bytes));
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -124,15 +124,5 @@ internal sealed record OpMsgRequest(OpMsgFlags Flags, BsonDocument Command)
         return (identifier, documents);
     }
 
-    private static BsonDocument Decode(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            return BsonBinaryReader.ReadDocument(bytes);
-        }
-        catch (BsonFormatException e)
-        {
-            throw new WireProtocolException("OP_MSG holds invalid BSON: " + e.Message);
-        }
-    }
+    private static BsonDocument Decode(ReadOnlySpan<byte> bytes) => BsonDocumentDecoder.Decode(bytes, "OP_MSG");
 }

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -8,7 +8,7 @@ internal static class OpMsgWriter
 {
     public static byte[] Write(int requestId, int responseTo, BsonDocument body, OpMsgFlags flags = OpMsgFlags.None)
     {
-        var document = BsonBinaryWriter.ToBytes(body);
+        var document = body.ToBson();
         var payload = new byte[4 + 1 + document.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(payload, (uint)flags);
         payload[4] = 0;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -41,14 +41,7 @@ internal sealed record OpQueryRequest(int Flags, string FullCollectionName, Bson
         {
             throw new WireProtocolException("OP_QUERY query length does not fit the message.");
         }
-        try
-        {
-            // an optional returnFieldsSelector may follow; hello ignores it
-            return new OpQueryRequest(flags, name, BsonBinaryReader.ReadDocument(body[..length]));
-        }
-        catch (BsonFormatException e)
-        {
-            throw new WireProtocolException("OP_QUERY holds invalid BSON: " + e.Message);
-        }
+        // an optional returnFieldsSelector may follow; commands ignore it
+        return new OpQueryRequest(flags, name, BsonDocumentDecoder.Decode(body[..length], "OP_QUERY"));
     }
 }

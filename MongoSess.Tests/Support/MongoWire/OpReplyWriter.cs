@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -8,7 +8,7 @@ internal static class OpReplyWriter
 {
     public static byte[] Write(int requestId, int responseTo, BsonDocument document)
     {
-        var bytes = BsonBinaryWriter.ToBytes(document);
+        var bytes = document.ToBson();
         // responseFlags, cursorID, startingFrom, numberReturned
         var payload = new byte[4 + 8 + 4 + 4 + bytes.Length];
         BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(16), 1);

@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -34,10 +34,10 @@ internal sealed class Projection
             AddPath(element.Name.Split('.'));
         }
         // { _id: 1 } alone is an inclusion of _id only
-        _inclusion = inclusion ?? (_keepId && spec.Count > 0);
+        _inclusion = inclusion ?? (_keepId && spec.ElementCount > 0);
     }
 
-    public static Projection? From(BsonValue? spec) => spec is BsonDocument d && d.Count > 0 ? new Projection(d) : null;
+    public static Projection? From(BsonValue? spec) => spec is BsonDocument d && d.ElementCount > 0 ? new Projection(d) : null;
 
     public BsonDocument Apply(BsonDocument document)
     {

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -12,7 +12,7 @@ internal sealed class ReplicaSetState(string setName, TimeProvider clock)
     private readonly object _lock = new();
     private MongoWireServer? _primary;
     private long _term;
-    private BsonObjectId _electionId = new(new byte[12]);
+    private BsonObjectId _electionId = new(ObjectId.Empty);
     private long _clusterTicks;
 
     public string SetName { get; } = setName;
@@ -45,7 +45,7 @@ internal sealed class ReplicaSetState(string setName, TimeProvider clock)
 
     public IEnumerable<BsonValue> Hosts => Members.Select(m => (BsonValue)new BsonString(m.HostAndPort));
 
-    /// <summary>Makes <paramref name="member"/> primary (or leaves no primary when null); every member's topologyVersion moves on.</summary>
+    /// <summary>Makes <paramref name="member"/> primary (or leaves no primary when null); a primary that steps down interrupts its writes in flight.</summary>
     public void Elect(MongoWireServer? member)
     {
         MongoWireServer? previous;
@@ -60,12 +60,12 @@ internal sealed class ReplicaSetState(string setName, TimeProvider clock)
                 var bytes = new byte[12];
                 BinaryPrimitives.WriteInt32BigEndian(bytes, int.MaxValue);
                 BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(4), _term);
-                _electionId = new BsonObjectId(bytes);
+                _electionId = new BsonObjectId(new ObjectId(bytes));
             }
         }
-        foreach (var m in Members)
+        if (previous is not null && !ReferenceEquals(previous, member))
         {
-            m.ChangeTopology(interruptWrites: ReferenceEquals(m, previous) && !ReferenceEquals(m, member));
+            previous.InterruptWrites();
         }
     }
 
@@ -73,11 +73,11 @@ internal sealed class ReplicaSetState(string setName, TimeProvider clock)
     public void AddClusterTime(BsonDocument reply)
     {
         ulong seconds = (ulong)clock.GetUtcNow().ToUnixTimeSeconds();
-        var time = new BsonTimestamp((seconds << 32) | (uint)(Interlocked.Increment(ref _clusterTicks) & 0xFFFFFFFF));
+        var time = new BsonTimestamp((long)(seconds << 32) | (uint)(Interlocked.Increment(ref _clusterTicks) & 0xFFFFFFFF));
         reply.Set("$clusterTime", new BsonDocument()
             .Add("clusterTime", time)
             .Add("signature", new BsonDocument()
-                .Add("hash", new BsonBinary(BsonBinary.GenericSubtype, new byte[20]))
+                .Add("hash", new BsonBinaryData(new byte[20], BsonBinarySubType.Binary))
                 .Add("keyId", new BsonInt64(0))));
         reply.Set("operationTime", time);
     }

@@ -1,5 +1,5 @@
 using System.Text;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -10,15 +10,15 @@ internal static class SaslCommands
 
     public static BsonDocument Start(CommandContext context)
     {
-        string mechanism = context.Command["mechanism"] is BsonString m ? m.Value : throw MongoCommandError.BadValue("Mechanism not specified");
-        bool skipEmpty = context.Document("options") is { } options && options["skipEmptyExchange"] is { } skip && FilterMatcher.IsTruthy(skip);
+        string mechanism = context.Command.GetValue("mechanism", null) is BsonString m ? m.Value : throw MongoCommandError.BadValue("Mechanism not specified");
+        bool skipEmpty = context.Document("options") is { } options && options.GetValue("skipEmptyExchange", null) is { } skip && FilterMatcher.IsTruthy(skip);
         return Begin(context, context.Database, mechanism, PayloadOf(context.Command), skipEmpty);
     }
 
     public static BsonDocument Continue(CommandContext context)
     {
         var conversation = context.Connection.Conversation;
-        if (conversation is null || context.Command["conversationId"] is not { } id || !BsonNumber.IsNumber(id) || BsonNumber.ToDouble(id) != ConversationId)
+        if (conversation is null || context.Command.GetValue("conversationId", null) is not { } id || !BsonNumber.IsNumber(id) || BsonNumber.ToDouble(id) != ConversationId)
         {
             throw new MongoCommandError(MongoErrorCodes.ProtocolError, "No SASL session state found");
         }
@@ -51,9 +51,9 @@ internal static class SaslCommands
     {
         try
         {
-            string database = request["db"] is BsonString db ? db.Value : "admin";
-            string mechanism = request["mechanism"] is BsonString m ? m.Value : "";
-            bool skipEmpty = request["options"] is BsonDocument o && o["skipEmptyExchange"] is { } s && FilterMatcher.IsTruthy(s);
+            string database = request.GetValue("db", null) is BsonString db ? db.Value : "admin";
+            string mechanism = request.GetValue("mechanism", null) is BsonString m ? m.Value : "";
+            bool skipEmpty = request.GetValue("options", null) is BsonDocument o && o.GetValue("skipEmptyExchange", null) is { } s && FilterMatcher.IsTruthy(s);
             var reply = Begin(context, database, mechanism, PayloadOf(request), skipEmpty);
             reply.Remove("ok");
             return reply;
@@ -94,16 +94,16 @@ internal static class SaslCommands
         context.Server.Statistics.Authenticated();
     }
 
-    private static byte[] PayloadOf(BsonDocument command) => command["payload"] switch
+    private static byte[] PayloadOf(BsonDocument command) => command.GetValue("payload", null) switch
     {
-        BsonBinary b => b.Data,
+        BsonBinaryData b => b.Bytes,
         BsonString s => Encoding.UTF8.GetBytes(s.Value),
         _ => throw MongoCommandError.BadValue("Missing required field: payload"),
     };
 
     private static BsonDocument Reply(bool done, byte[] payload) => new BsonDocument()
         .Add("conversationId", new BsonInt32(ConversationId))
-        .Add("done", BsonBoolean.Of(done))
-        .Add("payload", new BsonBinary(BsonBinary.GenericSubtype, payload))
+        .Add("done", BsonBoolean.Create(done))
+        .Add("payload", new BsonBinaryData(payload, BsonBinarySubType.Binary))
         .Add("ok", new BsonDouble(1));
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -21,7 +21,7 @@ internal static class ShellText
         BsonString => "string",
         BsonDocument => "object",
         BsonArray => "array",
-        BsonBinary => "binData",
+        BsonBinaryData => "binData",
         BsonObjectId => "objectId",
         BsonBoolean => "bool",
         BsonDateTime => "date",
@@ -30,7 +30,7 @@ internal static class ShellText
         BsonTimestamp => "timestamp",
         BsonInt64 => "long",
         BsonDecimal128 => "decimal",
-        _ => value.Type.ToString(),
+        _ => value.BsonType.ToString(),
     };
 
     private static void Write(StringBuilder text, BsonValue value)
@@ -39,12 +39,12 @@ internal static class ShellText
         {
             case BsonDocument d:
                 text.Append('{');
-                for (int i = 0; i < d.Count; i++)
+                for (int i = 0; i < d.ElementCount; i++)
                 {
-                    text.Append(i == 0 ? " " : ", ").Append(d[i].Name).Append(": ");
-                    Write(text, d[i].Value);
+                    text.Append(i == 0 ? " " : ", ").Append(d.GetElement(i).Name).Append(": ");
+                    Write(text, d.GetElement(i).Value);
                 }
-                text.Append(d.Count == 0 ? "}" : " }");
+                text.Append(d.ElementCount == 0 ? "}" : " }");
                 break;
             case BsonArray a:
                 text.Append('[');
@@ -74,13 +74,13 @@ internal static class ShellText
                 text.Append("null");
                 break;
             case BsonObjectId o:
-                text.Append("ObjectId('").Append(Convert.ToHexStringLower(o.Bytes)).Append("')");
+                text.Append("ObjectId('").Append(o.Value.ToString()).Append("')");
                 break;
             case BsonDateTime t:
                 text.Append("new Date(").Append(t.MillisecondsSinceEpoch.ToString(CultureInfo.InvariantCulture)).Append(')');
                 break;
             default:
-                text.Append(value.Type.ToString());
+                text.Append(value.BsonType.ToString());
                 break;
         }
     }

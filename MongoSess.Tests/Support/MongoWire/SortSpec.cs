@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -20,7 +20,7 @@ internal sealed class SortSpec : IComparer<BsonDocument>
         }
     }
 
-    public static SortSpec? From(BsonValue? spec) => spec is BsonDocument d && d.Count > 0 ? new SortSpec(d) : null;
+    public static SortSpec? From(BsonValue? spec) => spec is BsonDocument d && d.ElementCount > 0 ? new SortSpec(d) : null;
 
     public int Compare(BsonDocument? x, BsonDocument? y)
     {

@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -47,18 +47,18 @@ internal static class UpdateCommand
 
     private static (int Matched, int Modified, BsonValue? UpsertedId) RunOne(CommandContext context, BsonValue statement)
     {
-        if (statement is not BsonDocument s || s["q"] is not BsonDocument filter)
+        if (statement is not BsonDocument s || s.GetValue("q", null) is not BsonDocument filter)
         {
             throw new MongoCommandError(40414, "BSON field 'update.updates.q' is missing but a required field");
         }
-        var update = s["u"] switch
+        var update = s.GetValue("u", null) switch
         {
             BsonDocument d => d,
             BsonArray => throw MongoCommandError.BadValue("the test server does not support pipeline-style updates"),
             _ => throw new MongoCommandError(40414, "BSON field 'update.updates.u' is missing but a required field"),
         };
-        bool multi = s["multi"] is { } mv && FilterMatcher.IsTruthy(mv);
-        bool upsert = s["upsert"] is { } uv && FilterMatcher.IsTruthy(uv);
+        bool multi = s.GetValue("multi", null) is { } mv && FilterMatcher.IsTruthy(mv);
+        bool upsert = s.GetValue("upsert", null) is { } uv && FilterMatcher.IsTruthy(uv);
         if (multi && UpdateApplier.IsReplacement(update))
         {
             throw MongoCommandError.Parse("multi update is not supported for replacement-style update");
@@ -74,12 +74,12 @@ internal static class UpdateCommand
             }
             var document = UpsertSeed.Build(filter, update, context.Clock);
             context.Store.GetOrCreate(context.Database, context.Collection).Insert(document);
-            return (0, 0, document["_id"]!.DeepClone());
+            return (0, 0, document.GetValue("_id", null)!.DeepClone());
         }
         int modified = 0;
         foreach (var original in list)
         {
-            var updated = original.DeepCloneDocument();
+            var updated = original.DeepClone().AsBsonDocument;
             if (UpdateApplier.Apply(updated, update, isInsert: false, context.Clock))
             {
                 collection!.Replace(original, updated);

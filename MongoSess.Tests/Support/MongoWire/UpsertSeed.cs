@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -19,7 +19,7 @@ internal static class UpsertSeed
                 document.Add("_id", id.DeepClone());
             }
             UpdateApplier.Apply(document, update, isInsert: true, clock);
-            if (document["_id"] is { } replacementId && document.IndexOf("_id") > 0)
+            if (document.GetValue("_id", null) is { } replacementId && document.IndexOfName("_id") > 0)
             {
                 document.Remove("_id");
                 return MoveIdFirst(document, replacementId);
@@ -29,11 +29,11 @@ internal static class UpsertSeed
         {
             foreach (var (path, value) in Equalities(filter))
             {
-                BsonPathEditor.Set(document, path, value.DeepClone());
+                UpdatePath.Set(document, path, value.DeepClone());
             }
             UpdateApplier.Apply(document, update, isInsert: true, clock);
         }
-        if (document["_id"] is not { } existing)
+        if (document.GetValue("_id", null) is not { } existing)
         {
             return MoveIdFirst(document, ObjectIdGenerator.Next(clock));
         }
@@ -69,9 +69,9 @@ internal static class UpsertSeed
             {
                 continue;
             }
-            else if (element.Value is BsonDocument condition && condition.Count > 0 && condition[0].Name.StartsWith('$'))
+            else if (element.Value is BsonDocument condition && condition.ElementCount > 0 && condition.GetElement(0).Name.StartsWith('$'))
             {
-                if (condition["$eq"] is { } eq)
+                if (condition.GetValue("$eq", null) is { } eq)
                 {
                     yield return (element.Name, eq);
                 }

@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -35,33 +35,33 @@ internal sealed class WireCollection(string database, string name)
     /// <exception cref="MongoCommandError">A unique index already holds the key (11000), or the document is too large (10334).</exception>
     public void Insert(BsonDocument document)
     {
-        int size = BsonBinaryWriter.ToBytes(document).Length;
+        int size = document.ToBson().Length;
         if (size > MaxBsonObjectSize)
         {
             throw new MongoCommandError(MongoErrorCodes.BsonObjectTooLarge, $"object to insert too large. size in bytes: {size}, max size: {MaxBsonObjectSize}");
         }
         CheckUnique(document, replacing: null);
         _documents.Add(document);
-        _byId[IdKey.Of(document["_id"]!)] = document;
+        _byId[IdKey.Of(document.GetValue("_id", null)!)] = document;
     }
 
     /// <summary>Puts <paramref name="updated"/> where <paramref name="original"/> was; the <c>_id</c> is unchanged.</summary>
     public void Replace(BsonDocument original, BsonDocument updated)
     {
-        int size = BsonBinaryWriter.ToBytes(updated).Length;
+        int size = updated.ToBson().Length;
         if (size > MaxBsonObjectSize)
         {
             throw new MongoCommandError(MongoErrorCodes.UpdateResultTooLarge, $"Resulting document after update is larger than {MaxBsonObjectSize}");
         }
         CheckUnique(updated, replacing: original);
         _documents[IndexOf(original)] = updated;
-        _byId[IdKey.Of(updated["_id"]!)] = updated;
+        _byId[IdKey.Of(updated.GetValue("_id", null)!)] = updated;
     }
 
     public void Remove(BsonDocument document)
     {
         _documents.RemoveAt(IndexOf(document));
-        _byId.Remove(IdKey.Of(document["_id"]!));
+        _byId.Remove(IdKey.Of(document.GetValue("_id", null)!));
     }
 
     private int IndexOf(BsonDocument document)
@@ -78,7 +78,7 @@ internal sealed class WireCollection(string database, string name)
 
     private void CheckUnique(BsonDocument document, BsonDocument? replacing)
     {
-        if (_byId.TryGetValue(IdKey.Of(document["_id"]!), out var sameId) && !ReferenceEquals(sameId, replacing))
+        if (_byId.TryGetValue(IdKey.Of(document.GetValue("_id", null)!), out var sameId) && !ReferenceEquals(sameId, replacing))
         {
             throw DuplicateKey(WireIndex.Id, document);
         }
@@ -101,7 +101,7 @@ internal sealed class WireCollection(string database, string name)
         var key = new BsonDocument();
         foreach (var field in index.Key)
         {
-            key.Add(field.Name, BsonPathEditor.Find(document, field.Name)?.DeepClone() ?? BsonNull.Value);
+            key.Add(field.Name, UpdatePath.Find(document, field.Name)?.DeepClone() ?? BsonNull.Value);
         }
         return key;
     }

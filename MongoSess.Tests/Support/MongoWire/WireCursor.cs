@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -20,7 +20,7 @@ internal sealed class WireCursor(long id, string ns, IEnumerable<BsonDocument> r
             long bytes = 0;
             while (batch.Count < batchSize && _remaining.Count > 0)
             {
-                long size = BsonBinaryWriter.ToBytes(_remaining.Peek()).Length;
+                long size = _remaining.Peek().ToBson().Length;
                 if (batch.Count > 0 && bytes + size > WireCollection.MaxBsonObjectSize)
                 {
                     break;

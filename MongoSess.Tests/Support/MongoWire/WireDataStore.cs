@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -63,7 +63,7 @@ internal sealed class WireDataStore
     {
         lock (Gate)
         {
-            return Find(database, collection)?.Documents.Select(d => d.DeepCloneDocument()).ToList() ?? [];
+            return Find(database, collection)?.Documents.Select(d => d.DeepClone().AsBsonDocument).ToList() ?? [];
         }
     }
 
@@ -72,7 +72,7 @@ internal sealed class WireDataStore
     {
         lock (Gate)
         {
-            GetOrCreate(database, collection).Insert(document.DeepCloneDocument());
+            GetOrCreate(database, collection).Insert(document.DeepClone().AsBsonDocument);
         }
     }
 
@@ -88,7 +88,7 @@ internal sealed class WireDataStore
             int deleted = 0;
             foreach (var collection in _collections.Values)
             {
-                foreach (var index in collection.Indexes.Where(i => i.ExpireAfterSeconds is not null && i.Key.Count == 1).ToList())
+                foreach (var index in collection.Indexes.Where(i => i.ExpireAfterSeconds is not null && i.Key.ElementCount == 1).ToList())
                 {
                     foreach (var document in collection.Documents.ToList())
                     {
@@ -116,7 +116,7 @@ internal sealed class WireDataStore
     {
         lock (Gate)
         {
-            _retryableWrites[(lsid, txnNumber)] = reply.DeepCloneDocument();
+            _retryableWrites[(lsid, txnNumber)] = reply.DeepClone().AsBsonDocument;
         }
     }
 
@@ -145,7 +145,7 @@ internal sealed class WireDataStore
 
     private static DateTimeOffset? ExpiresAt(BsonDocument document, WireIndex index)
     {
-        var dates = DocumentPath.Values(document, index.Key[0].Name).OfType<BsonDateTime>().ToList();
+        var dates = DocumentPath.Values(document, index.Key.GetElement(0).Name).OfType<BsonDateTime>().ToList();
         if (dates.Count == 0)
         {
             return null;

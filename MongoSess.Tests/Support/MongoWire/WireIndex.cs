@@ -1,4 +1,4 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -10,13 +10,13 @@ internal sealed record WireIndex(BsonDocument Spec)
         .Add("key", new BsonDocument().Add("_id", new BsonInt32(1)))
         .Add("name", new BsonString("_id_")));
 
-    public string Name => ((BsonString)Spec["name"]!).Value;
+    public string Name => ((BsonString)Spec.GetValue("name", null)!).Value;
 
-    public BsonDocument Key => (BsonDocument)Spec["key"]!;
+    public BsonDocument Key => (BsonDocument)Spec.GetValue("key", null)!;
 
-    public bool Unique => Name == "_id_" || (Spec["unique"] is { } u && FilterMatcher.IsTruthy(u));
+    public bool Unique => Name == "_id_" || (Spec.GetValue("unique", null) is { } u && FilterMatcher.IsTruthy(u));
 
-    public double? ExpireAfterSeconds => Spec["expireAfterSeconds"] is { } v && BsonNumber.IsNumber(v) ? BsonNumber.ToDouble(v) : null;
+    public double? ExpireAfterSeconds => Spec.GetValue("expireAfterSeconds", null) is { } v && BsonNumber.IsNumber(v) ? BsonNumber.ToDouble(v) : null;
 
     /// <summary>The options that make two indexes on the same key different (name, v and build hints excluded).</summary>
     public BsonDocument Options

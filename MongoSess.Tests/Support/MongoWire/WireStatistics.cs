@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
@@ -27,10 +27,14 @@ internal sealed class WireStatistics
     /// <summary>How many commands with this name arrived (as sent, e.g. "isMaster" and "hello" count apart).</summary>
     public int CommandCount(string name) => _commands.GetValueOrDefault(name);
 
+    /// <summary>The command documents with this name (their first field), in arrival order.</summary>
+    public IReadOnlyList<BsonDocument> CommandsNamed(string name) =>
+        [.. Commands.Where(c => c.ElementCount > 0 && c.GetElement(0).Name == name)];
+
     internal void CommandReceived(string name, BsonDocument command)
     {
         _commands.AddOrUpdate(name, 1, (_, n) => n + 1);
-        Commands.Enqueue(command.DeepCloneDocument());
+        Commands.Enqueue(command.DeepClone().AsBsonDocument);
     }
 
     internal void ConnectionOpened()

@@ -1,0 +1,159 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace MongoSessions.Tests.WireServer;
+
+internal sealed class UpdateOperatorTests : WireServerTest
+{
+    private IMongoCollection<BsonDocument> Things => Collection("things");
+
+    private static UpdateDefinitionBuilder<BsonDocument> Update => Builders<BsonDocument>.Update;
+
+    private async Task<BsonDocument> AfterAsync(BsonDocument document, UpdateDefinition<BsonDocument> update)
+    {
+        await Things.InsertOneAsync(document);
+        await Things.UpdateOneAsync(new BsonDocument("_id", document["_id"]), update);
+        return await Things.Find(new BsonDocument("_id", document["_id"])).SingleAsync();
+    }
+
+    [Test]
+    public async Task Inc_keeps_int32_until_it_overflows_and_mixes_into_int64_and_double()
+    {
+        var doc = await AfterAsync(
+            new BsonDocument { { "_id", 1 }, { "small", 1 }, { "edge", int.MaxValue }, { "mixed", 1 }, { "real", 1 } },
+            Update.Inc("small", 2).Inc("edge", 1).Inc("mixed", 2L).Inc("real", 0.5));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(doc["small"], Is.EqualTo(new BsonInt32(3)));
+            Assert.That(doc["edge"], Is.EqualTo(new BsonInt64(int.MaxValue + 1L)));
+            Assert.That(doc["mixed"], Is.EqualTo(new BsonInt64(3)));
+            Assert.That(doc["real"], Is.EqualTo(new BsonDouble(1.5)));
+        });
+    }
+
+    [Test]
+    public async Task Inc_of_a_missing_path_starts_from_zero_and_creates_its_parents()
+    {
+        var doc = await AfterAsync(new BsonDocument("_id", 1), Update.Inc("hits.total", 5L).Inc("count", 1));
+
+        Assert.That(doc, Is.EqualTo(new BsonDocument { { "_id", 1 }, { "count", 1 }, { "hits", new BsonDocument("total", 5L) } }));
+        Assert.That(doc["hits"]["total"], Is.InstanceOf<BsonInt64>());
+    }
+
+    [Test]
+    public void Inc_of_a_string_fails_with_TypeMismatch()
+    {
+        var error = Assert.ThrowsAsync<MongoWriteException>(() => AfterAsync(new BsonDocument { { "_id", 1 }, { "n", "x" } }, Update.Inc("n", 1)));
+
+        Assert.That(error!.WriteError.Code, Is.EqualTo(14));
+        Assert.That(error.WriteError.Message, Is.EqualTo("Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 'n' of non-numeric type string"));
+    }
+
+    [Test]
+    public void Inc_of_int64_max_fails_rather_than_wrapping()
+    {
+        var error = Assert.ThrowsAsync<MongoWriteException>(() => AfterAsync(new BsonDocument { { "_id", 1 }, { "n", long.MaxValue } }, Update.Inc("n", 1)));
+
+        Assert.That(error!.WriteError.Code, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Set_creates_missing_parents_and_unset_of_missing_paths_changes_nothing()
+    {
+        await Things.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "a", new BsonDocument("b", 1) } });
+
+        var set = await Things.UpdateOneAsync(new BsonDocument("_id", 1), Update.Set("x.y.z", "deep").Set("a.c", 2));
+        var unset = await Things.UpdateOneAsync(new BsonDocument("_id", 1), Update.Unset("nope").Unset("a.nope").Unset("x.y.z.w"));
+        var unsetReal = await Things.UpdateOneAsync(new BsonDocument("_id", 1), Update.Unset("a.b"));
+
+        Assert.That((set.ModifiedCount, unset.MatchedCount, unset.ModifiedCount, unsetReal.ModifiedCount), Is.EqualTo((1L, 1L, 0L, 1L)));
+        Assert.That(await Things.Find(FilterDefinition<BsonDocument>.Empty).SingleAsync(), Is.EqualTo(new BsonDocument
+        {
+            { "_id", 1 }, { "a", new BsonDocument("c", 2) }, { "x", new BsonDocument("y", new BsonDocument("z", "deep")) },
+        }));
+    }
+
+    [TestCase("a.b", "Cannot create field 'b' in element {a: 5}")]
+    [TestCase("s.t.u", "Cannot create field 'u' in element {t: \"text\"}")]
+    [TestCase("list.name", "Cannot create field 'name' in element {list: [ 1, 2 ]}")]
+    public void A_path_through_a_non_document_fails_with_PathNotViable(string path, string message)
+    {
+        var document = new BsonDocument { { "_id", 1 }, { "a", 5 }, { "s", new BsonDocument("t", "text") }, { "list", new BsonArray { 1, 2 } } };
+
+        var set = Assert.ThrowsAsync<MongoWriteException>(() => AfterAsync(document, Update.Set(path, 1)));
+        var inc = Assert.ThrowsAsync<MongoWriteException>(() => Things.UpdateOneAsync(new BsonDocument("_id", 1), Update.Inc(path, 1)));
+
+        Assert.That((set!.WriteError.Code, set.WriteError.Message), Is.EqualTo((28, message)));
+        Assert.That(inc!.WriteError.Code, Is.EqualTo(28));
+        Assert.That(Server.Store.Documents("test", "things").Single(), Is.EqualTo(document), "a failed update changes nothing");
+    }
+
+    [Test]
+    public async Task Array_indexes_in_paths_address_elements()
+    {
+        var doc = await AfterAsync(new BsonDocument { { "_id", 1 }, { "list", new BsonArray { 1, new BsonDocument("v", 1) } } },
+            Update.Inc("list.1.v", 1).Set("list.3", "padded"));
+
+        Assert.That(doc["list"], Is.EqualTo(new BsonArray { 1, new BsonDocument("v", 2), BsonNull.Value, "padded" }));
+    }
+
+    [Test]
+    public async Task Push_appends_each_and_pull_removes_equal_values_and_matches()
+    {
+        var doc = await AfterAsync(
+            new BsonDocument { { "_id", 1 }, { "n", new BsonArray { 1, 5, 9, 5 } }, { "d", new BsonArray { new BsonDocument("k", 1), new BsonDocument("k", 2) } } },
+            Update.PushEach("tags", ["a", "b"]).Pull("n", 5).PullFilter("d", Builders<BsonDocument>.Filter.Eq("k", 2)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(doc["tags"], Is.EqualTo(new BsonArray { "a", "b" }));
+            Assert.That(doc["n"], Is.EqualTo(new BsonArray { 1, 9 }));
+            Assert.That(doc["d"], Is.EqualTo(new BsonArray { new BsonDocument("k", 1) }));
+        });
+    }
+
+    [Test]
+    public async Task Pull_with_a_condition_removes_every_matching_element()
+    {
+        var doc = await AfterAsync(new BsonDocument { { "_id", 1 }, { "n", new BsonArray { 1, 5, 9, 12 } } },
+            new BsonDocument("$pull", new BsonDocument("n", new BsonDocument("$gte", 9))));
+
+        Assert.That(doc["n"], Is.EqualTo(new BsonArray { 1, 5 }));
+    }
+
+    [Test]
+    public void Push_onto_a_non_array_fails_with_BadValue()
+    {
+        var error = Assert.ThrowsAsync<MongoWriteException>(() => AfterAsync(new BsonDocument { { "_id", 1 }, { "tags", "x" } }, Update.Push("tags", "y")));
+
+        Assert.That(error!.WriteError.Code, Is.EqualTo(2));
+        Assert.That(error.WriteError.Message, Is.EqualTo("The field 'tags' must be an array but is of type string in document {_id: 1}"));
+    }
+
+    [Test]
+    public void Two_operators_on_one_path_conflict()
+    {
+        var error = Assert.ThrowsAsync<MongoWriteException>(() => AfterAsync(new BsonDocument("_id", 1), Update.Set("a", 1).Inc("a.b", 1)));
+
+        Assert.That(error!.WriteError.Code, Is.EqualTo(40));
+    }
+
+    [Test]
+    public void Changing_the_id_fails_with_ImmutableField()
+    {
+        var error = Assert.ThrowsAsync<MongoWriteException>(() => AfterAsync(new BsonDocument("_id", 1), Update.Set("_id", 2)));
+
+        Assert.That(error!.WriteError.Code, Is.EqualTo(66));
+    }
+
+    [Test]
+    public async Task Min_max_and_currentDate()
+    {
+        var doc = await AfterAsync(new BsonDocument { { "_id", 1 }, { "lo", 5 }, { "hi", 5 } },
+            Update.Min("lo", 3).Max("hi", 3).CurrentDate("at"));
+
+        Assert.That((doc["lo"].AsInt32, doc["hi"].AsInt32), Is.EqualTo((3, 5)));
+        Assert.That(doc["at"], Is.InstanceOf<BsonDateTime>());
+    }
+}
