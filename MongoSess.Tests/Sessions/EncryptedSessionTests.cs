@@ -93,8 +93,8 @@ public sealed class EncryptedSessionTests : SessionTestBase
         var document = server.Store.Documents("mongosess", "sessions").Single();
         Assert.That(((BsonDocument)document["data"]!).Select(e => e.Name), Is.EqualTo(new[] { EncryptingSessionStore.Field }));
         Assert.That(document["version"], Is.EqualTo(new BsonInt64(2)), "created at 1, one swap since");
-        Assert.That(Encoding.UTF8.GetString(BsonBinaryWriter.ToBytes(document)), Does.Not.Contain("example.com"));
-        var swap = server.Statistics.Commands.Single(c => c[0].Name == "findAndModify");
+        Assert.That(Encoding.UTF8.GetString(document.ToBson()), Does.Not.Contain("example.com"));
+        var swap = server.Statistics.Commands.Single(c => c.GetElement(0).Name == "findAndModify");
         Assert.That(((BsonDocument)swap["query"]!)["version"], Is.EqualTo(new BsonInt64(1)));
     }
 

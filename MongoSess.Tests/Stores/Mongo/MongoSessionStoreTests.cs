@@ -31,9 +31,9 @@ public sealed class MongoSessionStoreTests : SessionStoreContract
         await Store.UpdateAsync(Update(id, Set("b", 2), SessionOperation.Increment("n", 1), SessionOperation.Unset("a")), default);
         await Store.LoadAsync(id, Now, default);
         await Store.DestroyAsync(id, default);
-        var names = _server.Statistics.Commands.Select(c => c.Count > 0 ? c[0].Name : "").Where(n => n is "insert" or "findAndModify" or "find" or "delete" or "update").ToList();
+        var names = _server.Statistics.Commands.Select(c => c.ElementCount > 0 ? c.GetElement(0).Name : "").Where(n => n is "insert" or "findAndModify" or "find" or "delete" or "update").ToList();
         Assert.That(names, Is.EqualTo(new[] { "insert", "findAndModify", "find", "delete" }));
-        var update = (BsonDocument)_server.Statistics.Commands.Single(c => c[0].Name == "findAndModify")["update"]!;
+        var update = (BsonDocument)_server.Statistics.Commands.Single(c => c.GetElement(0).Name == "findAndModify")["update"]!;
         var touched = update.Select(op => $"{op.Name}:{string.Join(",", ((BsonDocument)op.Value).Select(f => f.Name))}");
         Assert.That(touched, Is.EquivalentTo(new[] { "$set:data.b,expiresAt", "$unset:data.a", "$inc:data.n" }), "only the touched paths, never the whole document");
     }

@@ -80,6 +80,8 @@ internal static partial class MongoClientFactory
         var logging = settings.LoggingSettings?.LoggerFactory ?? loggers;
         settings.LoggingSettings = logging is null ? null : new LoggingSettings(new DriverLoggerFactory(logging));
         settings.TracingOptions = new TracingOptions { Disabled = settings.TracingOptions?.Disabled ?? false, QueryTextMaxLength = 0 };
+        // the handshake's client metadata then says "mongo-csharp-driver|MongoSess", so server logs show who connected
+        settings.LibraryInfo ??= new LibraryInfo("MongoSess", typeof(MongoClientFactory).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
         var database = options.Database ?? urlDatabase ?? DefaultDatabase;
         var collection = options.Collection ?? urlCollection ?? new MongoSessionStoreOptions().CollectionName;
         MongoNames.CheckDatabase(database);

@@ -1,3 +1,4 @@
+using System.Net;
 using MongoDB.Driver;
 
 namespace MongoSessions;
@@ -27,11 +28,31 @@ internal static class MongoErrors
                 return new MongoSessCommandException(command.Code, command.CodeName, command.ErrorMessage ?? command.Message, e);
             case MongoConfigurationException:
                 return new MongoSessConfigurationException(e.Message, e);
-            case TimeoutException or MongoConnectionException or MongoClientException or MongoServerException:
+            case MongoConnectionException connection:
+                return new MongoSessConnectionException($"The connection to the MongoDB server at {Describe(connection.ConnectionId?.ServerId?.EndPoint)} failed: {connection.Message}{Cause(connection)}", e);
+            case TimeoutException or MongoClientException or MongoServerException:
                 return new MongoSessConnectionException("MongoDB could not be reached or did not answer: " + e.Message, e);
             default:
                 return new MongoSessException("MongoDB failed: " + e.Message, e);
         }
+    }
+
+    private static string Describe(EndPoint? endPoint) => endPoint switch
+    {
+        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        null => "(unknown)",
+        _ => endPoint.ToString() ?? "(unknown)",
+    };
+
+    // the innermost exception says what broke (an ended stream, a bad length, malformed BSON): never data, only structure
+    private static string Cause(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+        return ReferenceEquals(inner, e) ? "" : $" ({inner.GetType().Name}: {inner.Message})";
     }
 
     private static T? FindInner<T>(Exception e)
