@@ -27,6 +27,24 @@ internal sealed class IndexAndTtlTests : WireServerTest
     }
 
     [Test]
+    public async Task A_partial_unique_index_only_holds_the_documents_its_filter_matches()
+    {
+        var options = new CreateIndexOptions<BsonDocument> { Unique = true, PartialFilterExpression = Builders<BsonDocument>.Filter.Eq("active", true) };
+        await Sessions.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{ user: 1 }", options));
+        await Sessions.InsertManyAsync(
+        [
+            new BsonDocument { { "_id", 1 }, { "user", "u" }, { "active", false } },
+            new BsonDocument { { "_id", 2 }, { "user", "u" }, { "active", false } },
+            new BsonDocument { { "_id", 3 }, { "user", "u" }, { "active", true } },
+        ]);
+
+        var error = Assert.ThrowsAsync<MongoWriteException>(() => Sessions.InsertOneAsync(new BsonDocument { { "_id", 4 }, { "user", "u" }, { "active", true } }));
+
+        Assert.That(error!.WriteError.Category, Is.EqualTo(ServerErrorCategory.DuplicateKey));
+        Assert.That(Server.Store.Documents("test", "sessions"), Has.Count.EqualTo(3));
+    }
+
+    [Test]
     public async Task An_update_into_a_taken_key_fails_too()
     {
         await Sessions.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{ token: 1 }", new CreateIndexOptions { Unique = true }));
@@ -83,5 +101,22 @@ internal sealed class IndexAndTtlTests : WireServerTest
         Assert.That((before, after), Is.EqualTo((0, 1)));
         var left = await Sessions.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync();
         Assert.That(left.Select(d => d["_id"].AsString), Is.EqualTo(new[] { "later", "no-date" }));
+    }
+
+    [Test]
+    public async Task With_a_TTL_period_the_monitor_runs_on_the_clock_by_itself()
+    {
+        await using var server = MongoWireServer.Start(new MongoWireServerOptions { Clock = _clock, TtlMonitorPeriod = TimeSpan.FromSeconds(60) });
+        using var client = Connect(server.ConnectionString);
+        var sessions = client.GetDatabase("test").GetCollection<BsonDocument>("sessions");
+        await sessions.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{ expiresAt: 1 }", new CreateIndexOptions { ExpireAfter = TimeSpan.Zero }));
+        await sessions.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "expiresAt", _clock.GetUtcNow().UtcDateTime.AddSeconds(30) } });
+
+        _clock.Advance(TimeSpan.FromSeconds(59));
+        long beforeThePass = await sessions.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.That(beforeThePass, Is.EqualTo(1));
+        Assert.That(await sessions.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty), Is.Zero);
     }
 }

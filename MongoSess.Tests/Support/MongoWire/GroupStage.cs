@@ -8,6 +8,8 @@ namespace MongoSessions.Tests.Support.MongoWire;
 /// </summary>
 internal static class GroupStage
 {
+    private static readonly Comparer<BsonValue> s_order = Comparer<BsonValue>.Create((x, y) => BsonOrder.Compare(x, y));
+
     public static List<BsonDocument> Apply(BsonValue argument, List<BsonDocument> input)
     {
         if (argument is not BsonDocument spec || spec.GetValue("_id", null) is not { } idExpression)
@@ -46,8 +48,8 @@ internal static class GroupStage
             {
                 "$sum" => values.Where(BsonNumber.IsNumber).Aggregate((BsonValue)new BsonInt32(0), (sum, v) => BsonNumber.Add(sum, v) ?? new BsonDouble(BsonNumber.ToDouble(sum) + BsonNumber.ToDouble(v))),
                 "$count" => new BsonInt32(members.Count),
-                "$min" => values.Where(v => v is not BsonNull).DefaultIfEmpty(BsonNull.Value).Min(new OrderComparer())!,
-                "$max" => values.Where(v => v is not BsonNull).DefaultIfEmpty(BsonNull.Value).Max(new OrderComparer())!,
+                "$min" => values.Where(v => v is not BsonNull).DefaultIfEmpty(BsonNull.Value).Min(s_order)!,
+                "$max" => values.Where(v => v is not BsonNull).DefaultIfEmpty(BsonNull.Value).Max(s_order)!,
                 _ => throw new MongoCommandError(15952, $"unknown group operator '{op}' (the test server supports $sum, $count, $min and $max)"),
             });
         }
@@ -58,9 +60,4 @@ internal static class GroupStage
     private static BsonValue Evaluate(BsonValue expression, BsonDocument document) => expression is BsonString { Value: ['$', .. var path] }
         ? UpdatePath.Find(document, path) ?? BsonNull.Value
         : expression;
-
-    private sealed class OrderComparer : IComparer<BsonValue>
-    {
-        public int Compare(BsonValue? x, BsonValue? y) => BsonOrder.Compare(x!, y!);
-    }
 }

@@ -7,7 +7,7 @@ namespace MongoSessions.Tests.Support.MongoWire;
 
 /// <summary>
 /// An in-memory mongod on a free loopback port that speaks the MongoDB wire protocol (OP_MSG, and OP_QUERY for the
-/// legacy first hello), with SCRAM authentication, fault injection and statistics. Test code only.
+/// legacy handshake and SASL), with SCRAM authentication, fault injection and statistics. Values are MongoDB.Bson types. Test code only.
 /// </summary>
 internal sealed class MongoWireServer : IAsyncDisposable
 {

@@ -4,7 +4,7 @@ using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
-/// <summary>A legacy OP_QUERY, which drivers still use for the first hello/isMaster of a connection.</summary>
+/// <summary>A legacy OP_QUERY, which drivers still use for the first isMaster of a connection and may use for saslStart/saslContinue.</summary>
 internal sealed record OpQueryRequest(int Flags, string FullCollectionName, BsonDocument Query)
 {
     // OP_QUERY flag bit 2: the client accepts replies from a secondary

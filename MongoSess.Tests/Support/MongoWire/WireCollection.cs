@@ -84,12 +84,12 @@ internal sealed class WireCollection(string database, string name)
         }
         foreach (var index in Indexes)
         {
-            if (!index.Unique || index.Name == "_id_")
+            if (!index.Unique || index.Name == "_id_" || !index.Covers(document))
             {
                 continue;
             }
             var key = KeyOf(index, document);
-            if (_documents.Any(other => !ReferenceEquals(other, replacing) && BsonOrder.AreEqual(KeyOf(index, other), key)))
+            if (_documents.Any(other => !ReferenceEquals(other, replacing) && index.Covers(other) && BsonOrder.AreEqual(KeyOf(index, other), key)))
             {
                 throw DuplicateKey(index, document);
             }

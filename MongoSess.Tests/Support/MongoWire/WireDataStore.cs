@@ -92,7 +92,7 @@ internal sealed class WireDataStore
                 {
                     foreach (var document in collection.Documents.ToList())
                     {
-                        if (ExpiresAt(document, index) is { } expiry && expiry <= now)
+                        if (index.Covers(document) && ExpiresAt(document, index) is { } expiry && expiry <= now)
                         {
                             collection.Remove(document);
                             deleted++;

@@ -16,6 +16,12 @@ internal sealed record WireIndex(BsonDocument Spec)
 
     public bool Unique => Name == "_id_" || (Spec.GetValue("unique", null) is { } u && FilterMatcher.IsTruthy(u));
 
+    /// <summary>The partialFilterExpression, or null for an index over every document.</summary>
+    public BsonDocument? PartialFilter => Spec.GetValue("partialFilterExpression", null) as BsonDocument;
+
+    /// <summary>Whether the index holds this document: a partial index only those its filter matches.</summary>
+    public bool Covers(BsonDocument document) => PartialFilter is not { } filter || FilterMatcher.Matches(document, filter);
+
     public double? ExpireAfterSeconds => Spec.GetValue("expireAfterSeconds", null) is { } v && BsonNumber.IsNumber(v) ? BsonNumber.ToDouble(v) : null;
 
     /// <summary>The options that make two indexes on the same key different (name, v and build hints excluded).</summary>
