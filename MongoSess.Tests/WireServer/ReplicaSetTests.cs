@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using MongoSessions.Tests.Support;
 using MongoSessions.Tests.Support.MongoWire;
 
 namespace MongoSessions.Tests.WireServer;
@@ -26,7 +27,8 @@ internal sealed class ReplicaSetTests
     [TearDown]
     public async Task StopSet()
     {
-        _client.Dispose();
+        _client.Close();
+        TestMongoClients.CloseAll();
         await _set.DisposeAsync();
     }
 

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using MongoSessions.Tests.Support;
 using MongoSessions.Tests.Support.MongoWire;
 
 namespace MongoSessions.Tests.WireServer;
@@ -30,7 +31,9 @@ internal abstract class WireServerTest
     [TearDown]
     public async Task StopServer()
     {
-        _client?.Dispose();
+        // the test's own extra clients too (using var only disposes them, which leaves their clusters running)
+        _client?.Close();
+        TestMongoClients.CloseAll();
         await Server.DisposeAsync();
     }
 
@@ -41,6 +44,6 @@ internal abstract class WireServerTest
     {
         var separator = connectionString.Contains('?') ? "&" : "?";
         var url = $"{connectionString}{separator}serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&socketTimeoutMS=10000&heartbeatFrequencyMS=500";
-        return new MongoClient(options.Length == 0 ? url : $"{url}&{options}");
+        return TestMongoClients.Create(options.Length == 0 ? url : $"{url}&{options}");
     }
 }

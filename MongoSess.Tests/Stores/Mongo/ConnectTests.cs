@@ -111,7 +111,7 @@ public sealed class ConnectTests
     public async Task The_applications_own_client_is_shared_and_never_disposed_by_MongoSess()
     {
         await using var server = MongoWireServer.Start();
-        using var client = new MongoClient(server.ConnectionString + "?serverSelectionTimeoutMS=3000");
+        var client = TestMongoClients.Create(server.ConnectionString + "?serverSelectionTimeoutMS=3000");
         var database = client.GetDatabase("app");
         await MongoSess.ConnectAsync(new MongoSessionStore(database, new MongoSessionStoreOptions { CollectionName = "websessions" }), MongoTestConnections.Options(server.ConnectionString));
         Assert.That(server.Store.Find("app", "websessions"), Is.Not.Null, "the TTL index was created on the application's database");

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using MongoSessions.Tests.Support;
 
 namespace MongoSessions.Tests.Stores.Mongo;
 
@@ -31,7 +32,7 @@ public abstract class MongoFaultContract
         {
             Assert.Ignore(reason ?? "no deployment");
         }
-        _client = new MongoClient(connectionString);
+        _client = TestMongoClients.Create(connectionString);
         Store = new MongoSessionStore(_client.GetDatabase("mongosess_faults"), new MongoSessionStoreOptions
         {
             CollectionName = "sessions_" + Guid.NewGuid().ToString("N")[..12],
@@ -47,7 +48,7 @@ public abstract class MongoFaultContract
         {
             await Store.ClearAsync(default);
             await Store.DisposeAsync();
-            _client.Dispose();
+            _client.Close();
         }
         await StopAsync();
     }

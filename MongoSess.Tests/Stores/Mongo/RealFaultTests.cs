@@ -21,7 +21,7 @@ public abstract class RealFaultTests : MongoFaultContract
         {
             return (null, null, reason);
         }
-        _admin = new MongoClient(connectionString);
+        _admin = TestMongoClients.Create(connectionString);
         var faults = new FailPoints(_admin.GetDatabase("admin"));
         if (!await faults.AvailableAsync())
         {
@@ -35,7 +35,7 @@ public abstract class RealFaultTests : MongoFaultContract
         if (_admin is not null)
         {
             await _admin.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument { { "configureFailPoint", "failCommand" }, { "mode", "off" } });
-            _admin.Dispose();
+            _admin.Close();
         }
     }
 

@@ -26,7 +26,7 @@ public abstract class RealMongoSessionStoreTests : SessionStoreContract
         {
             Assert.Ignore(reason ?? "no server");
         }
-        _client = new MongoClient(connectionString);
+        _client = TestMongoClients.Create(connectionString);
         _database = _client.GetDatabase("mongosess_tests");
         _collection = "sessions_" + Guid.NewGuid().ToString("N")[..12];
         var store = new MongoSessionStore(_database, new MongoSessionStoreOptions { CollectionName = _collection });
@@ -41,7 +41,7 @@ public abstract class RealMongoSessionStoreTests : SessionStoreContract
         {
             await _database.DropCollectionAsync(_collection);
         }
-        _client?.Dispose();
+        _client?.Close();
     }
 
     [Test]

@@ -37,21 +37,50 @@ public sealed class TlsTests
     private MongoWireServer StartTlsServer() => MongoWireServer.Start(new MongoWireServerOptions { TlsCertificate = _certificate });
 
     [Test]
-    public async Task Connects_over_TLS_trusting_the_given_CA_file()
+    public async Task Connects_over_TLS_trusting_a_private_CA_given_through_client_settings()
     {
+        // the .NET driver reads no tlsCAFile: a private CA is trusted with a validation callback, which a
+        // connection string cannot say, so it goes through MongoSessOptions.ClientSettings
         await using var server = StartTlsServer();
-        await using var store = await MongoTestConnections.ConnectAsync(server, $"&tls=true&tlsCAFile={Uri.EscapeDataString(_caFile)}");
-        Assert.That(await store.CountAsync(DateTimeOffset.UtcNow, default), Is.Zero);
+        var options = MongoTestConnections.Options(server.ConnectionString, "&tls=true");
+        var settings = MongoDB.Driver.MongoClientSettings.FromConnectionString(options.ConnectionString);
+        settings.SslSettings = new MongoDB.Driver.SslSettings { ServerCertificateValidationCallback = (_, certificate, _, _) => IssuedByOurCa(certificate) };
+        options.ConnectionString = null;
+        options.ClientSettings = settings;
+        await MongoSess.ConnectAsync(options);
+        try
+        {
+            Assert.That(await MongoSess.CountAsync(), Is.Zero);
+        }
+        finally
+        {
+            await MongoSess.CloseAsync();
+        }
     }
 
-    [Test]
-    public async Task Connects_over_TLS_to_an_untrusted_certificate_only_when_told_to()
+    // the .NET driver checks the chain even with tlsAllowInvalidCertificates=true; tlsInsecure=true turns the checks off
+    [TestCase("tlsInsecure=true")]
+    public async Task Connects_over_TLS_to_an_untrusted_certificate_only_when_told_to(string option)
     {
         await using var server = StartTlsServer();
         var e = Assert.ThrowsAsync<MongoSessConnectionException>(() => MongoTestConnections.ConnectAsync(server, "&tls=true&serverSelectionTimeoutMS=500"));
         Assert.That(e!.Message, Does.Contain(server.HostAndPort));
-        await using var store = await MongoTestConnections.ConnectAsync(server, "&tls=true&tlsAllowInvalidCertificates=true");
+        await using var store = await MongoTestConnections.ConnectAsync(server, "&tls=true&" + option);
         Assert.That(await store.CountAsync(DateTimeOffset.UtcNow, default), Is.Zero);
+    }
+
+    private bool IssuedByOurCa(System.Security.Cryptography.X509Certificates.X509Certificate? certificate)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(_certificate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var presented = new X509Certificate2(certificate);
+        return chain.Build(presented);
     }
 
     [Test]

@@ -23,6 +23,9 @@ internal static partial class MongoClientFactory
     /// </summary>
     public static readonly TimeSpan DefaultSocketTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many requests may wait for a pooled connection at once, instead of the driver's maxPoolSize × 5.</summary>
+    public const int DefaultWaitQueueSize = 10_000;
+
     public static async Task<MongoSessionStore> ConnectAsync(MongoSessOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("MongoSess");
@@ -41,17 +44,27 @@ internal static partial class MongoClientFactory
         }
         catch (Exception e) when (MongoErrors.IsDriverError(e))
         {
-            client.Dispose();
-            var error = MongoErrors.Translate(e);
+            var error = MongoErrors.Translate(e, client);
+            Close(client);
             // the driver's messages name hosts, never the password; the connection string is not logged at all
             logger.LogError("Connecting to MongoDB failed: {Error}", error.Message);
             throw error;
         }
         catch
         {
-            client.Dispose();
+            Close(client);
             throw;
         }
+    }
+
+    /// <summary>Closes a client MongoSess created: its monitors stop and its connections close.</summary>
+    public static void Close(MongoClient client)
+    {
+        // disposing a MongoClient leaves its cluster running (the driver caches clusters by settings); this client's
+        // cluster is its own (see the configurator in Configure), so closing it touches no other client
+        var cluster = client.Cluster;
+        client.Dispose();
+        ClusterRegistry.Instance.UnregisterAndDisposeCluster(cluster);
     }
 
     /// <summary>The client settings, database and collection the options give, without connecting.</summary>
@@ -80,6 +93,16 @@ internal static partial class MongoClientFactory
         var logging = settings.LoggingSettings?.LoggerFactory ?? loggers;
         settings.LoggingSettings = logging is null ? null : new LoggingSettings(new DriverLoggerFactory(logging));
         settings.TracingOptions = new TracingOptions { Disabled = settings.TracingOptions?.Disabled ?? false, QueryTextMaxLength = 0 };
+        // the driver shares one cluster (monitors, pools) among clients with equal settings and keeps it open when a
+        // client is disposed; a configurator of this client's own makes the cluster its own, so that closing MongoSess
+        // closes exactly its connections and never an application client's
+        var configure = settings.ClusterConfigurator;
+        settings.ClusterConfigurator = builder => configure?.Invoke(builder);
+        // the driver fails a request at once when more than maxPoolSize × 5 wait for a connection; a burst of web
+        // requests should wait (up to waitQueueTimeoutMS) instead. The property is the only knob, and is obsolete
+#pragma warning disable CS0618
+        settings.WaitQueueSize = Math.Max(settings.WaitQueueSize, DefaultWaitQueueSize);
+#pragma warning restore CS0618
         // the handshake's client metadata then says "mongo-csharp-driver|MongoSess", so server logs show who connected
         settings.LibraryInfo ??= new LibraryInfo("MongoSess", typeof(MongoClientFactory).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
         var database = options.Database ?? urlDatabase ?? DefaultDatabase;

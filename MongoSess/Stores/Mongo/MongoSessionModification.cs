@@ -104,6 +104,7 @@ internal sealed class MongoSessionModification
         AddIfAny(changes, "$unset", unset);
         AddIfAny(changes, "$inc", increment);
         AddIfAny(changes, "$push", push);
+        EnsureFits(update, changes);
         var filter = MongoFilters.Live(update.Id, update.Now);
         if (tokenIfMissing)
         {
@@ -115,6 +116,32 @@ internal sealed class MongoSessionModification
             filter.Add("version", expected == 0 ? new BsonDocument("$exists", false) : new BsonInt64(expected));
         }
         return new MongoSessionModification(filter, changes, projection, pulls, tokenIfMissing);
+    }
+
+    /// <summary>
+    /// Refuses, before anything is sent, a command that would carry more than MongoDB's 16 MiB limit, as every store
+    /// refuses such a session: the server would only say so after receiving all of it. Exact only for the rare large
+    /// update; the rest pass a cheap upper bound.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The document is too large; nothing was written.</exception>
+    public static void EnsureFits(SessionUpdate update, BsonDocument document)
+    {
+        long bound = 0;
+        foreach (var operation in update.Operations)
+        {
+            if (operation.Value is { } value)
+            {
+                bound += 3L * operation.Path.Length + BsonSize.UpperBound(value, BsonSize.MaxDocumentBytes);
+                if (bound > BsonSize.MaxDocumentBytes)
+                {
+                    break;
+                }
+            }
+        }
+        if (bound > BsonSize.MaxDocumentBytes && document.ToBson().Length > BsonSize.MaxDocumentBytes)
+        {
+            throw new InvalidOperationException($"The session would be larger than MongoDB's {BsonSize.MaxDocumentBytes / (1024 * 1024)} MiB document limit; nothing was written.");
+        }
     }
 
     /// <summary>The write result from the document findAndModify returned (projected by <see cref="Projection"/>).</summary>

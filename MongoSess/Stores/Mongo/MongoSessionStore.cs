@@ -26,7 +26,7 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
     private static readonly FindOptions<BsonDocument> s_list = new() { BatchSize = 100 };
 
     private readonly IMongoCollection<BsonDocument> _collection;
-    private readonly IDisposable? _ownedClient;
+    private MongoClient? _ownedClient;
     private readonly bool _createIndexes;
     private readonly ILogger _logger;
 
@@ -38,7 +38,7 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
     {
     }
 
-    internal MongoSessionStore(IMongoDatabase database, MongoSessionStoreOptions options, IDisposable? ownedClient, ILogger logger)
+    internal MongoSessionStore(IMongoDatabase database, MongoSessionStoreOptions options, MongoClient? ownedClient, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
@@ -78,7 +78,7 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
         }
         catch (Exception e) when (MongoErrors.IsDriverError(e))
         {
-            throw MongoErrors.Translate(e);
+            throw MongoErrors.Translate(e, _collection.Database.Client);
         }
     }
 
@@ -96,7 +96,7 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
         }
         catch (Exception e) when (MongoErrors.IsDriverError(e))
         {
-            throw MongoErrors.Translate(e);
+            throw MongoErrors.Translate(e, _collection.Database.Client);
         }
     }
 
@@ -118,14 +118,9 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
         {
             throw new InvalidOperationException($"The session update does not fit the stored session: {error.Message}", e);
         }
-        catch (FormatException e)
-        {
-            // the driver checks the size before sending: nothing left the process
-            throw new InvalidOperationException($"The session update does not fit in a MongoDB document: {e.Message}", e);
-        }
         catch (Exception e) when (MongoErrors.IsDriverError(e))
         {
-            throw MongoErrors.Translate(e);
+            throw MongoErrors.Translate(e, _collection.Database.Client);
         }
     }
 
@@ -158,6 +153,7 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
     {
         var record = SessionRecord.CreateFrom(update, out var result);
         var document = record.ToDocument();
+        MongoSessionModification.EnsureFits(update, document);
         try
         {
             await _collection.InsertOneAsync(document, options: null, cancellationToken).ConfigureAwait(false);
@@ -182,7 +178,7 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
         }
         catch (Exception e) when (MongoErrors.IsDriverError(e))
         {
-            throw MongoErrors.Translate(e);
+            throw MongoErrors.Translate(e, _collection.Database.Client);
         }
     }
 
@@ -195,7 +191,7 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
         }
         catch (Exception e) when (MongoErrors.IsDriverError(e))
         {
-            throw MongoErrors.Translate(e);
+            throw MongoErrors.Translate(e, _collection.Database.Client);
         }
     }
 
@@ -238,11 +234,15 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
     /// <summary>Disposes the client when MongoSess created it from a connection string; a client passed in is left alone.</summary>
     public ValueTask DisposeAsync()
     {
-        _ownedClient?.Dispose();
+        // once: MongoSess may dispose a store twice when a connect fails half way
+        if (Interlocked.Exchange(ref _ownedClient, null) is { } client)
+        {
+            MongoClientFactory.Close(client);
+        }
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<T> Run<T>(Func<Task<T>> operation)
+    private async Task<T> Run<T>(Func<Task<T>> operation)
     {
         try
         {
@@ -250,7 +250,7 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
         }
         catch (Exception e) when (MongoErrors.IsDriverError(e))
         {
-            throw MongoErrors.Translate(e);
+            throw MongoErrors.Translate(e, _collection.Database.Client);
         }
     }
 
