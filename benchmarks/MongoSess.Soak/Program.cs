@@ -26,11 +26,10 @@ Console.WriteLine($"soak: {options.Clients} clients for {options.Duration.TotalS
 Console.WriteLine("store: MongoDB on an in-process 3-member replica set (wire protocol over loopback) with dropped connections and step-downs");
 
 await using var set = await MongoWireReplicaSet.StartAsync(members: 3);
-using var logs = new RetryCountingLoggerFactory();
+using var logs = new ProblemCountingLoggerFactory();
 await MongoSess.ConnectAsync(new MongoSessOptions
 {
     ConnectionString = set.ConnectionString + "&serverSelectionTimeoutMS=10000&connectTimeoutMS=2000&heartbeatFrequencyMS=500",
-    MinHeartbeatInterval = TimeSpan.FromMilliseconds(50),
     Cookie = new SessionCookieOptions { Keys = new Keyring(Keyring.GenerateSecret()) },
     LoggerFactory = logs,
     Encryption = options.Encrypt ? new EncryptionKeyring(new EncryptionKey("soak", EncryptionKey.GenerateKey())) : null,
@@ -60,7 +59,7 @@ while (!stopLoad.IsCancellationRequested)
     }
     if (clock.Elapsed >= nextReport)
     {
-        Console.WriteLine($"  {clock.Elapsed.TotalSeconds,4:0} s  requests {tally.Requests,8}  failed {tally.Failed,5}  retries {logs.Retries,5}  step-downs {chaos.StepDowns,2}  faults fired {chaos.FaultsFired,4}  p99 {tally.Latency.PercentileMs(0.99),7:0.0} ms");
+        Console.WriteLine($"  {clock.Elapsed.TotalSeconds,4:0} s  requests {tally.Requests,8}  failed {tally.Failed,5}  retries {set.Store.RetriesAnswered,5}  step-downs {chaos.StepDowns,2}  faults fired {chaos.FaultsFired,4}  p99 {tally.Latency.PercentileMs(0.99),7:0.0} ms");
         nextReport += report;
     }
 }
@@ -76,10 +75,10 @@ long verifiedBefore = tally.SessionsVerified;
 await Task.WhenAll(clients.Select(client => client.VerifyAsync(TimeSpan.FromSeconds(30))));
 long finalChecks = tally.SessionsVerified - verifiedBefore;
 // every stored document belongs to a client's live session, but for a few whose start or end went unanswered
-var stored = set.Store.Documents(MongoSessions.Internal.MongoStoreBuilder.DefaultDatabase, MongoSessions.Internal.MongoStoreBuilder.DefaultCollection);
+var stored = set.Store.Documents(MongoSessions.MongoClientFactory.DefaultDatabase, new MongoSessionStoreOptions().CollectionName);
 int holding = clients.Count(client => client.HasSession);
 int plaintext = options.Encrypt
-    ? stored.Count(document => System.Text.Encoding.UTF8.GetString(MongoSessions.Bson.BsonBinaryWriter.ToBytes(document)).Contains("client-", StringComparison.Ordinal))
+    ? stored.Count(document => System.Text.Encoding.UTF8.GetString(MongoDB.Bson.BsonExtensionMethods.ToBson(document)).Contains("client-", StringComparison.Ordinal))
     : 0;
 bool storeClean = stored.Count <= holding + tally.Failed && plaintext == 0;
 foreach (var client in clients)
@@ -97,7 +96,7 @@ Console.WriteLine();
 Console.WriteLine($"requests      {tally.Requests} in {loadTime.TotalSeconds:0.0} s ({tally.Requests / loadTime.TotalSeconds:0}/s): {string.Join(", ", tally.RequestsByRoute.OrderBy(r => r.Key).Select(r => $"{r.Key} {r.Value}"))}");
 Console.WriteLine($"errors        {tally.Failed} ({100.0 * tally.Failed / Math.Max(1, tally.Requests):0.00}%){(tally.Failed > 0 ? ": " + string.Join(", ", tally.Failures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} x{f.Value}")) : "")}");
 Console.WriteLine($"server side   {(server.Failures.IsEmpty ? "no failures" : string.Join(", ", server.Failures.Select(f => $"{f.Key} x{f.Value}")))}");
-Console.WriteLine($"retries       {logs.Retries} operations retried by the MongoDB client; {logs.Problems} warnings or errors logged");
+Console.WriteLine($"retries       {set.Store.RetriesAnswered} writes sent again by the driver and answered from the server's retry record (applied once); {logs.Problems} warnings or errors logged");
 foreach (string problem in logs.FirstProblems)
 {
     Console.WriteLine($"                {problem}");

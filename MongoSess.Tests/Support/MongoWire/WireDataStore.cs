@@ -9,6 +9,7 @@ namespace MongoSessions.Tests.Support.MongoWire;
 /// </summary>
 internal sealed class WireDataStore
 {
+    private long _retriesAnswered;
     private readonly Dictionary<string, WireCollection> _collections = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Lsid, long TxnNumber), BsonDocument> _retryableWrites = [];
 
@@ -104,11 +105,19 @@ internal sealed class WireDataStore
         }
     }
 
+    /// <summary>How many retried writes were answered from the remembered reply instead of being applied again.</summary>
+    public long RetriesAnswered => Interlocked.Read(ref _retriesAnswered);
+
     public bool TryGetRetryableWrite(string lsid, long txnNumber, out BsonDocument reply)
     {
         lock (Gate)
         {
-            return _retryableWrites.TryGetValue((lsid, txnNumber), out reply!);
+            if (_retryableWrites.TryGetValue((lsid, txnNumber), out reply!))
+            {
+                Interlocked.Increment(ref _retriesAnswered);
+                return true;
+            }
+            return false;
         }
     }
 

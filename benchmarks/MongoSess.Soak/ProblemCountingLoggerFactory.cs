@@ -2,18 +2,15 @@ using Microsoft.Extensions.Logging;
 
 namespace MongoSessions.Soak;
 
-/// <summary>Counts MongoSess's "Retrying ..." log lines (one per retried operation) and keeps its first warnings and errors.</summary>
-internal sealed class RetryCountingLoggerFactory : ILoggerFactory, ILogger
+/// <summary>Counts the warnings and errors MongoSess and the driver log, and keeps the first few.</summary>
+internal sealed class ProblemCountingLoggerFactory : ILoggerFactory, ILogger
 {
     private const int KeptProblems = 10;
 
     private readonly Queue<string> _problems = new();
-    private long _retries;
     private long _problemCount;
 
-    public long Retries => Interlocked.Read(ref _retries);
-
-    /// <summary>How many warnings and errors MongoSess logged.</summary>
+    /// <summary>How many warnings and errors were logged.</summary>
     public long Problems => Interlocked.Read(ref _problemCount);
 
     public IReadOnlyList<string> FirstProblems
@@ -33,11 +30,7 @@ internal sealed class RetryCountingLoggerFactory : ILoggerFactory, ILogger
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         string message = formatter(state, exception);
-        if (message.StartsWith("Retrying ", StringComparison.Ordinal))
-        {
-            Interlocked.Increment(ref _retries);
-        }
-        else if (logLevel >= LogLevel.Warning)
+        if (logLevel >= LogLevel.Warning)
         {
             Interlocked.Increment(ref _problemCount);
             lock (_problems)
