@@ -13,6 +13,7 @@ internal sealed class DemoChild : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Stopwatch _sinceStart = new();
 
     private DemoChild(int port, IEnumerable<string> args)
     {
@@ -36,6 +37,7 @@ internal sealed class DemoChild : IDisposable
         _process.OutputDataReceived += (_, line) => OnLine(line.Data);
         _process.ErrorDataReceived += (_, line) => OnLine(line.Data);
         _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException($"the demo exited early:\n{Output}"));
+        _sinceStart.Start();
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -43,6 +45,12 @@ internal sealed class DemoChild : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>From starting the process to its "listening on" line: runtime start, JIT, and connecting the store.</summary>
+    public TimeSpan TimeToListening { get; private set; }
+
+    /// <summary>Time since the process was started.</summary>
+    public TimeSpan SinceStart => _sinceStart.Elapsed;
 
     public string Output
     {
@@ -108,6 +116,7 @@ internal sealed class DemoChild : IDisposable
         }
         if (line.Contains("listening on", StringComparison.Ordinal))
         {
+            TimeToListening = _sinceStart.Elapsed;
             _listening.TrySetResult();
         }
     }

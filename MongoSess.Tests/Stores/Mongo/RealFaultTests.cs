@@ -93,10 +93,6 @@ public sealed class ContainerFaultTests : RealFaultTests
 [TestFixture]
 public sealed class UriFaultTests : RealFaultTests
 {
-    private static readonly string? s_uri = Environment.GetEnvironmentVariable("MONGOSESS_TEST_URI");
-
     protected override Task<(string? ConnectionString, string? SkipReason)> ServerAsync() =>
-        Task.FromResult(string.IsNullOrWhiteSpace(s_uri)
-            ? ((string?)null, (string?)"Set MONGOSESS_TEST_URI to a replica set started with enableTestCommands=1 to run the fault tests against it.")
-            : (s_uri, null));
+        EnvironmentMongoServer.GetAsync("a replica set started with --setParameter enableTestCommands=1");
 }

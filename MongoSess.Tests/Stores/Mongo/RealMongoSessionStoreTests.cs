@@ -64,10 +64,5 @@ public sealed class ContainerMongoSessionStoreTests : RealMongoSessionStoreTests
 [TestFixture]
 public sealed class UriMongoSessionStoreTests : RealMongoSessionStoreTests
 {
-    private static readonly string? s_uri = Environment.GetEnvironmentVariable("MONGOSESS_TEST_URI");
-
-    protected override Task<(string? ConnectionString, string? SkipReason)> ServerAsync() =>
-        Task.FromResult(string.IsNullOrWhiteSpace(s_uri)
-            ? ((string?)null, (string?)"Set MONGOSESS_TEST_URI (e.g. mongodb://localhost:27017) to run the store contract against that MongoDB server.")
-            : (s_uri, null));
+    protected override Task<(string? ConnectionString, string? SkipReason)> ServerAsync() => EnvironmentMongoServer.GetAsync("any MongoDB server");
 }
