@@ -36,6 +36,30 @@ internal sealed class DemoMongoTests
     }
 
     [Test]
+    public async Task The_demo_keeps_counting_on_a_replica_set_through_not_writable_primary_and_dropped_connections()
+    {
+        await using var set = await MongoWireReplicaSet.StartAsync(options: new MongoWireServerOptions { Users = [new MongoWireUser("demo", Password, "admin", MongoWireUser.ScramSha256)] });
+        var hosts = string.Join(",", set.Members.Select(m => m.HostAndPort));
+        using var demo = await DemoProcess.StartAsync(Args($"mongodb://demo:{Password}@{hosts}/shop?replicaSet={set.SetName}&authSource=admin&authMechanism=SCRAM-SHA-256&heartbeatFrequencyMS=500"));
+        using var client = demo.CreateClient(new CookieContainer());
+        Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("1"));
+
+        // each fault hits one write: the driver retries it once, and the server applies it once
+        set.Primary.Faults.Fail("findAndModify", 10107, codeName: "NotWritablePrimary", errorLabels: ["RetryableWriteError"]);
+        Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("2"));
+        set.Primary.Faults.CloseAfterExecute("findAndModify");
+        Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("3"));
+        set.Primary.Faults.CloseBeforeReply("findAndModify");
+        Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("4"));
+
+        Assert.That(set.Primary.Faults.Fired, Is.EqualTo(3));
+        Assert.That(set.Store.RetriesAnswered, Is.EqualTo(1), "the write whose reply was lost was answered from the retry record, not applied twice");
+        Assert.That(demo.Output, Does.Not.Contain(Password));
+        await demo.TerminateAsync();
+        Assert.That(await demo.WaitForExitAsync(), Is.EqualTo(0));
+    }
+
+    [Test]
     public async Task Failed_authentication_exits_non_zero_with_a_reason_and_no_password()
     {
         await using var server = MongoWireServer.Start(new MongoWireServerOptions { Users = [new MongoWireUser("demo", Password)] });
