@@ -1,66 +1,66 @@
-using System.Buffers.Binary;
-using MongoSessions.Bson;
-using MongoSessions.Tests.Support.MongoWire;
+using System.Text;
+using MongoDB.Bson;
 
 namespace MongoSessions.Benchmarks;
 
-/// <summary>
-/// The answers of a "server" that does no work: a standalone's hello to hellos, one fixed reply to every other
-/// command. Each connection takes its own copy, since answering patches the request id into the reply.
-/// </summary>
+/// <summary>The fixed replies of <see cref="CannedMongoServer"/>, encoded once, by command name.</summary>
 internal sealed class CannedReplies
 {
-    private readonly byte[] _hello;
-    private readonly byte[] _legacyHello;
-    private readonly byte[] _command;
+    private readonly (byte[] Name, byte[] Reply)[] _replies;
+    private readonly byte[] _ok = new BsonDocument("ok", 1).ToBson();
 
-    public CannedReplies(BsonDocument commandReply)
-        : this(OpMsgWriter.Write(0, 0, Hello()), OpReplyWriter.Write(0, 0, Hello()), OpMsgWriter.Write(0, 0, commandReply))
+    public CannedReplies(BsonDocument sessionDocument)
     {
+        var hello = new BsonDocument
+        {
+            { "helloOk", true },
+            { "isWritablePrimary", true },
+            { "ismaster", true },
+            { "maxBsonObjectSize", 16 * 1024 * 1024 },
+            { "maxMessageSizeBytes", 48_000_000 },
+            { "maxWriteBatchSize", 100_000 },
+            { "localTime", DateTime.UtcNow },
+            { "logicalSessionTimeoutMinutes", 30 },
+            { "connectionId", 1 },
+            { "minWireVersion", 0 },
+            { "maxWireVersion", 25 },
+            { "readOnly", false },
+            { "ok", 1 },
+        }.ToBson();
+        var findAndModify = new BsonDocument
+        {
+            { "lastErrorObject", new BsonDocument { { "n", 1 }, { "updatedExisting", true } } },
+            { "value", new BsonDocument("data", new BsonDocument("views", 7L)) },
+            { "ok", 1 },
+        }.ToBson();
+        var find = new BsonDocument
+        {
+            { "cursor", new BsonDocument { { "firstBatch", new BsonArray { sessionDocument } }, { "id", 0L }, { "ns", "bench.sessions" } } },
+            { "ok", 1 },
+        }.ToBson();
+        var written = new BsonDocument { { "n", 1 }, { "ok", 1 } }.ToBson();
+        _replies =
+        [
+            (Encoding.ASCII.GetBytes("hello"), hello),
+            (Encoding.ASCII.GetBytes("isMaster"), hello),
+            (Encoding.ASCII.GetBytes("ismaster"), hello),
+            (Encoding.ASCII.GetBytes("findAndModify"), findAndModify),
+            (Encoding.ASCII.GetBytes("find"), find),
+            (Encoding.ASCII.GetBytes("insert"), written),
+            (Encoding.ASCII.GetBytes("delete"), written),
+        ];
     }
 
-    private CannedReplies(byte[] hello, byte[] legacyHello, byte[] command)
+    /// <summary>The reply to the command of this name; <c>{ ok: 1 }</c> for the rest (ping, endSessions, createIndexes).</summary>
+    public ReadOnlySpan<byte> For(ReadOnlySpan<byte> name)
     {
-        _hello = hello;
-        _legacyHello = legacyHello;
-        _command = command;
-    }
-
-    /// <summary>What mongod answers to the store's <c>views += 1</c> findAndModify.</summary>
-    public static BsonDocument IncrementReply() => new BsonDocument()
-        .Add("lastErrorObject", new BsonDocument().Add("n", new BsonInt32(1)).Add("updatedExisting", BsonBoolean.True))
-        .Add("value", new BsonDocument().Add("data", new BsonDocument().Add("views", new BsonInt64(7))))
-        .Add("ok", new BsonDouble(1));
-
-    public CannedReplies Copy() => new((byte[])_hello.Clone(), (byte[])_legacyHello.Clone(), (byte[])_command.Clone());
-
-    /// <summary>The reply to the request in <paramref name="request"/> (a whole message), answering its request id.</summary>
-    public byte[] Answer(ReadOnlySpan<byte> request)
-    {
-        int opCode = BinaryPrimitives.ReadInt32LittleEndian(request[12..]);
-        var reply = opCode == 2004 ? _legacyHello : IsHello(request) ? _hello : _command;
-        BinaryPrimitives.WriteInt32LittleEndian(reply.AsSpan(8), BinaryPrimitives.ReadInt32LittleEndian(request[4..]));
-        return reply;
-    }
-
-    private static BsonDocument Hello() => new BsonDocument()
-        .Add("ismaster", BsonBoolean.True)
-        .Add("isWritablePrimary", BsonBoolean.True)
-        .Add("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
-        .Add("maxMessageSizeBytes", new BsonInt32(48_000_000))
-        .Add("maxWriteBatchSize", new BsonInt32(100_000))
-        .Add("localTime", BsonDateTime.FromDateTimeOffset(DateTimeOffset.UtcNow))
-        .Add("logicalSessionTimeoutMinutes", new BsonInt32(30))
-        .Add("connectionId", new BsonInt32(1))
-        .Add("minWireVersion", new BsonInt32(0))
-        .Add("maxWireVersion", new BsonInt32(21))
-        .Add("readOnly", BsonBoolean.False)
-        .Add("ok", new BsonDouble(1));
-
-    // OP_MSG: header (16), flags (4), section kind (1), document length (4), first element's type (1), then its name
-    private static bool IsHello(ReadOnlySpan<byte> message)
-    {
-        var name = message[26..];
-        return name.StartsWith("hello\0"u8) || name.StartsWith("isMaster\0"u8) || name.StartsWith("ismaster\0"u8);
+        foreach (var (known, reply) in _replies)
+        {
+            if (name.SequenceEqual(known))
+            {
+                return reply;
+            }
+        }
+        return _ok;
     }
 }

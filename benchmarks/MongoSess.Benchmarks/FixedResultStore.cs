@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 
 namespace MongoSessions.Benchmarks;
 

@@ -1,90 +1,98 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
-using MongoSessions.Bson;
+using BenchmarkDotNet.Configs;
+using MongoDB.Bson;
+using MongoDB.Driver;
 using MongoSessions.Cookies;
-using MongoSessions.Internal;
-using MongoSessions.Mongo;
-using MongoSessions.Mongo.Topology;
-using MongoSessions.Tests.Support.MongoWire;
+using MongoSessions.Values;
 
 namespace MongoSessions.Benchmarks;
 
 /// <summary>
-/// One session write (<c>views += 1</c>, a findAndModify) through the MongoDB store: against the in-test wire server
-/// over loopback TCP (the whole round trip, server included), against a loopback server that only replays a canned
-/// reply (the client's real socket and async cost, with almost nothing from the server), and against in-memory
-/// replies (the client's CPU cost alone).
+/// Each store operation a request uses, against a loopback server that answers at once with a canned reply: the bare
+/// driver call with exactly the command MongoSess sends (the baseline of each category), then the same through
+/// <see cref="MongoSessionStore"/>. The difference is MongoSess's own work on top of the driver: building the
+/// command from a <see cref="SessionUpdate"/>, the size check, translating the reply into a result or record.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class MongoCommandBenchmarks
 {
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
     private readonly string _id = SessionIdGenerator.NewId();
-    private MongoWireServer? _server;
-    private MongoSessionStore? _wireStore;
-    private MongoClient? _cannedClient;
-    private MongoSessionStore? _cannedStore;
-    private CannedMongoServer? _loopbackServer;
-    private MongoClient? _loopbackClient;
-    private MongoSessionStore? _loopbackStore;
-    private BsonDocument _command = new();
+    private CannedMongoServer? _server;
+    private MongoClient? _client;
+    private MongoSessionStore? _store;
+    private IMongoCollection<BsonDocument>? _collection;
+    private BsonDocument _filter = [];
+    private BsonDocument _changes = [];
+    private FindOneAndUpdateOptions<BsonDocument>? _modifyOptions;
+    private BsonDocument _liveFilter = [];
+    private BsonDocument _created = [];
+    private SessionUpdate? _create;
+    private readonly FindOptions<BsonDocument> _loadOne = new() { Limit = -1 };
 
     [GlobalSetup]
     public void Setup()
     {
-        _server = MongoWireServer.Start();
-        _wireStore = MongoStores.ConnectAsync(_server, poolSize: 4).GetAwaiter().GetResult();
-        var create = new SessionUpdate(_id, [SessionOperation.Set("views", new BsonInt64(0))], _now, _now.AddDays(14), createIfMissing: true);
-        _wireStore.UpdateAsync(create, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var session = TypicalSession.Create();
+        _server = new CannedMongoServer(new CannedReplies(session));
+        // the settings MongoSess gives a client it creates (socket timeout, logging filter), for both sides alike
+        var (settings, _, _) = MongoClientFactory.Configure(new MongoSessOptions { ConnectionString = $"mongodb://127.0.0.1:{_server.Port}/?directConnection=true" }, null);
+        _client = new MongoClient(settings);
+        var database = _client.GetDatabase("bench");
+        _collection = database.GetCollection<BsonDocument>("sessions");
+        _store = new MongoSessionStore(database, new MongoSessionStoreOptions { CreateIndexes = false });
 
-        var replies = new CannedReplies(CannedReplies.IncrementReply());
-        _cannedClient = new MongoClient(new ClusterSettings
-        {
-            Seeds = [new MongoEndPoint("canned.invalid", 27017)],
-            DirectConnection = true,
-            StreamOpener = CannedMongoStream.Opener(replies),
-            HeartbeatInterval = TimeSpan.FromMinutes(10),
-        });
-        _loopbackServer = new CannedMongoServer(replies);
-        _loopbackClient = new MongoClient(new ClusterSettings
-        {
-            Seeds = [new MongoEndPoint("127.0.0.1", _loopbackServer.Port)],
-            DirectConnection = true,
-            HeartbeatInterval = TimeSpan.FromMinutes(10),
-        });
-        _loopbackStore = new MongoSessionStore(_loopbackClient, "bench", "sessions", NullLogger.Instance);
-        _cannedStore = new MongoSessionStore(_cannedClient, "bench", "sessions", NullLogger.Instance);
-        _command = new BsonDocument()
-            .Add("findAndModify", new BsonString("sessions"))
-            .Add("query", new BsonDocument().Add("_id", new BsonString(_id)))
-            .Add("update", new BsonDocument().Add("$inc", new BsonDocument().Add("data.views", new BsonInt64(1))))
-            .Add("new", BsonBoolean.True);
+        var modification = MongoSessionModification.For(Increment());
+        _filter = modification.Filter;
+        _changes = modification.Changes;
+        _modifyOptions = new FindOneAndUpdateOptions<BsonDocument> { Projection = modification.Projection, ReturnDocument = ReturnDocument.After };
+        _liveFilter = MongoFilters.Live(_id, _now);
+        _create = new SessionUpdate(SessionIdGenerator.NewId(), [SessionOperation.Set("views", new BsonInt64(0)), SessionOperation.Set("user", new BsonString("ann"))], _now, _now.AddDays(14), createIfMissing: true);
+        _created = SessionRecord.CreateFrom(_create).ToDocument();
         // the first command waits for the monitor to find the server
-        _cannedClient.WriteAsync("bench", _command, CancellationToken.None).GetAwaiter().GetResult();
-        _loopbackClient.WriteAsync("bench", _command, CancellationToken.None).GetAwaiter().GetResult();
+        _store.LoadAsync(_id, _now, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _cannedStore?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _loopbackStore?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _loopbackServer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _wireStore?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _store?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        if (_client is not null)
+        {
+            MongoClientFactory.Close(_client);
+        }
         _server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    [Benchmark(Description = "mongo: store increment, round trip to wire server")]
-    public Task<SessionWriteResult?> WireServerRoundTrip() => _wireStore!.UpdateAsync(Increment(), CancellationToken.None).AsTask();
+    [Benchmark(Baseline = true, Description = "increment: driver FindOneAndUpdateAsync, MongoSess's command prebuilt")]
+    [BenchmarkCategory("increment")]
+    public Task<BsonDocument> IncrementDriver() => _collection!.FindOneAndUpdateAsync<BsonDocument>(_filter, _changes, _modifyOptions);
 
-    [Benchmark(Description = "mongo: store increment, loopback server with canned reply")]
-    public Task<SessionWriteResult?> StoreLoopbackCanned() => _loopbackStore!.UpdateAsync(Increment(), CancellationToken.None).AsTask();
+    [Benchmark(Description = "increment: MongoSessionStore.UpdateAsync")]
+    [BenchmarkCategory("increment")]
+    public Task<SessionWriteResult?> IncrementStore() => _store!.UpdateAsync(Increment(), CancellationToken.None).AsTask();
 
-    [Benchmark(Description = "mongo: store increment, client only (in-memory reply)")]
-    public Task<SessionWriteResult?> StoreClientOnly() => _cannedStore!.UpdateAsync(Increment(), CancellationToken.None).AsTask();
+    [Benchmark(Baseline = true, Description = "load: driver FindAsync + FirstOrDefaultAsync, MongoSess's filter prebuilt")]
+    [BenchmarkCategory("load")]
+    public async Task<BsonDocument> LoadDriver()
+    {
+        using var cursor = await _collection!.FindAsync(_liveFilter, _loadOne);
+        return await cursor.FirstOrDefaultAsync();
+    }
 
-    [Benchmark(Description = "mongo: MongoClient findAndModify, client only (in-memory reply)")]
-    public async Task<object> CommandClientOnly() => await _cannedClient!.WriteAsync("bench", _command, CancellationToken.None);
+    [Benchmark(Description = "load: MongoSessionStore.LoadAsync (~1 KB session)")]
+    [BenchmarkCategory("load")]
+    public Task<SessionRecord?> LoadStore() => _store!.LoadAsync(_id, _now, CancellationToken.None).AsTask();
+
+    [Benchmark(Baseline = true, Description = "create: driver InsertOneAsync, MongoSess's document prebuilt")]
+    [BenchmarkCategory("create")]
+    public Task CreateDriver() => _collection!.InsertOneAsync(_created);
+
+    [Benchmark(Description = "create: MongoSessionStore.UpdateAsync (create)")]
+    [BenchmarkCategory("create")]
+    public Task<SessionWriteResult?> CreateStore() => _store!.UpdateAsync(_create!, CancellationToken.None).AsTask();
 
     private SessionUpdate Increment() => new(_id, [SessionOperation.Increment("views", 1)], _now, _now.AddDays(14), createIfMissing: false);
 }

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using MongoSessions.Bson;
+using MongoDB.Bson;
 using MongoSessions.Cookies;
 using MongoSessions.Internal;
 
@@ -30,7 +30,7 @@ public class RequestPathBenchmarks
         var operations = new List<SessionOperation> { SessionOperation.Set("views", new BsonInt64(0)) };
         if (Store == "memory-1KB")
         {
-            foreach (var element in (BsonDocument)TypicalSession.Create()["data"]!)
+            foreach (var element in TypicalSession.Create()["data"].AsBsonDocument)
             {
                 if (element.Name != "views")
                 {

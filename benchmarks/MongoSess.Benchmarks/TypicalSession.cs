@@ -1,4 +1,5 @@
-using MongoSessions.Bson;
+using MongoDB.Bson;
+using MongoSessions.Values;
 
 namespace MongoSessions.Benchmarks;
 
@@ -18,7 +19,7 @@ internal static class TypicalSession
                 .Add("admin", BsonBoolean.True))
             .Add("theme", new BsonString("dark"))
             .Add("locale", new BsonString("en-GB"))
-            .Add("lastSeen", BsonDateTime.FromDateTimeOffset(now))
+            .Add("lastSeen", BsonConversions.FromDateTimeOffset(now))
             .Add("cart", CartItems())
             .Add("returnTo", new BsonString("/account/orders?page=2&sort=date"))
             .Add("score", new BsonDouble(98.5))
@@ -27,8 +28,8 @@ internal static class TypicalSession
         return new BsonDocument()
             .Add("_id", new BsonString(Cookies.SessionIdGenerator.NewId()))
             .Add("data", data)
-            .Add("createdAt", BsonDateTime.FromDateTimeOffset(now.AddHours(-1)))
-            .Add("expiresAt", BsonDateTime.FromDateTimeOffset(now.AddDays(14)))
+            .Add("createdAt", BsonConversions.FromDateTimeOffset(now.AddHours(-1)))
+            .Add("expiresAt", BsonConversions.FromDateTimeOffset(now.AddDays(14)))
             .Add("csrf", new BsonString(Cookies.SessionIdGenerator.NewId()));
     }
 
