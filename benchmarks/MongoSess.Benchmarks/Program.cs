@@ -22,6 +22,7 @@ var benchmarks = new[]
     typeof(MongoSessions.Benchmarks.RequestPathBenchmarks),
     typeof(MongoSessions.Benchmarks.BsonBenchmarks),
     typeof(MongoSessions.Benchmarks.MongoCommandBenchmarks),
+    typeof(MongoSessions.Benchmarks.MongoStoreWorkBenchmarks),
 };
 // without a filter BenchmarkDotNet would ask on stdin which benchmarks to run: run them all
 string[] arguments = args.Any(a => a is "--filter" or "-f") ? args : [.. args, "--filter", "*"];

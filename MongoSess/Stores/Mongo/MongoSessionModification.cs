@@ -34,10 +34,11 @@ internal sealed class MongoSessionModification
 
     public static MongoSessionModification For(SessionUpdate update)
     {
-        var set = new BsonDocument();
-        var unset = new BsonDocument();
-        var increment = new BsonDocument();
-        var push = new BsonDocument();
+        // operator documents are made when first needed: most writes touch one or two operators
+        BsonDocument? set = null;
+        BsonDocument? unset = null;
+        BsonDocument? increment = null;
+        BsonDocument? push = null;
         var projection = new BsonDocument { { "_id", 0 }, { "browserSession", 1 }, { "absoluteExpiresAt", 1 }, { "csrf", 1 } };
         bool tokenIfMissing = update.CsrfToken is not null && !update.ReplaceCsrfToken;
         if (tokenIfMissing && update.Operations.Count > 0)
@@ -62,42 +63,42 @@ internal sealed class MongoSessionModification
             switch (operation.Kind)
             {
                 case SessionOperationKind.Set:
-                    set.Set(path, operation.Value!);
+                    (set ??= []).Set(path, operation.Value!);
                     break;
                 case SessionOperationKind.Unset:
-                    unset.Set(path, "");
+                    (unset ??= []).Set(path, "");
                     break;
                 case SessionOperationKind.Increment:
-                    increment.Set(path, operation.Value!);
+                    (increment ??= []).Set(path, operation.Value!);
                     projection.Set(path, 1);
                     break;
                 case SessionOperationKind.Push:
-                    push.Set(path, operation.Value!);
+                    (push ??= []).Set(path, operation.Value!);
                     break;
                 case SessionOperationKind.Pull:
-                    unset.Set(path, "");
+                    (unset ??= []).Set(path, "");
                     projection.Set(path, 1);
                     break;
                 case SessionOperationKind.Clear:
-                    set.Set("data", new BsonDocument());
+                    (set ??= []).Set("data", new BsonDocument());
                     break;
             }
         }
         if (update.ExpiresAt is { } expiresAt)
         {
-            set.Set("expiresAt", BsonConversions.FromDateTimeOffset(expiresAt));
+            (set ??= []).Set("expiresAt", BsonConversions.FromDateTimeOffset(expiresAt));
         }
         if (update.BrowserSessionCookie is { } browserSession)
         {
-            set.Set("browserSession", browserSession);
+            (set ??= []).Set("browserSession", browserSession);
         }
         if (update.CsrfToken is { } token)
         {
-            set.Set("csrf", token);
+            (set ??= []).Set("csrf", token);
         }
         if (update.ExpectedVersion is { } version)
         {
-            set.Set("version", version + 1);
+            (set ??= []).Set("version", version + 1);
         }
         var changes = new BsonDocument();
         AddIfAny(changes, "$set", set);
@@ -158,9 +159,9 @@ internal sealed class MongoSessionModification
         };
     }
 
-    private static void AddIfAny(BsonDocument update, string op, BsonDocument fields)
+    private static void AddIfAny(BsonDocument update, string op, BsonDocument? fields)
     {
-        if (fields.ElementCount > 0)
+        if (fields is not null)
         {
             update.Add(op, fields);
         }
