@@ -41,6 +41,15 @@ public sealed class SessionCookieOptions
     public CookieSecurePolicy Secure { get; set; } = CookieSecurePolicy.Auto;
 
     /// <summary>
+    /// Whether the cookie is named <c>__Host-</c> + <see cref="Name"/> (<c>__Host-sess</c>) on secure requests, when
+    /// <see cref="Path"/> is <c>/</c> and <see cref="Domain"/> is null. Browsers accept such a cookie only from the exact
+    /// host, over HTTPS: no other site of the domain (a sibling subdomain) can set or overwrite it to choose the
+    /// session a browser uses ("cookie tossing"). Default true. On plain HTTP the cookie keeps its plain name, so a
+    /// session started over HTTP is not carried over to HTTPS. Ignored when <see cref="Name"/> has a prefix already.
+    /// </summary>
+    public bool HostPrefix { get; set; } = true;
+
+    /// <summary>
     /// Whether to believe <c>X-Forwarded-Proto</c> when deciding <see cref="CookieSecurePolicy.Auto"/>. Turn it on only
     /// behind a proxy that sets (and overwrites) that header: otherwise any client could claim HTTPS. Default false.
     /// </summary>
@@ -61,11 +70,22 @@ public sealed class SessionCookieOptions
             SameSite = SameSite,
             Secure = Secure,
             TrustProxy = TrustProxy,
+            HostPrefix = HostPrefix,
+            _securedName = HostPrefix && Path == "/" && Domain is null && !HasPrefix(Name) ? "__Host-" + Name : Name,
         };
     }
 
+    private string? _securedName;
+
+    /// <summary>The name the cookie has on a request that is secure or not (see <see cref="HostPrefix"/>); for validated options.</summary>
+    internal string NameFor(bool secure) => secure ? _securedName ?? Name : Name;
+
+    // browsers match the prefixes without regard to case (RFC 6265bis §4.1.3), so a "__HOST-" name gets the same rules
+    private static bool HasPrefix(string name) =>
+        name.StartsWith("__Host-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("__Secure-", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>True for the <c>__Host-</c> and <c>__Secure-</c> name prefixes, which browsers only accept with <c>Secure</c>.</summary>
-    internal bool RequiresSecure => Name.StartsWith("__Host-", StringComparison.Ordinal) || Name.StartsWith("__Secure-", StringComparison.Ordinal);
+    internal bool RequiresSecure => HasPrefix(Name);
 
     /// <summary>Checks every attribute; the keys are checked where they are resolved.</summary>
     internal void CheckAttributes()
@@ -96,7 +116,7 @@ public sealed class SessionCookieOptions
         {
             throw new ArgumentException($"A cookie named '{Name}' must be Secure; set SessionCookieOptions.Secure to Always or Auto, or choose another name.");
         }
-        if (Name.StartsWith("__Host-", StringComparison.Ordinal) && (Path != "/" || Domain is not null))
+        if (Name.StartsWith("__Host-", StringComparison.OrdinalIgnoreCase) && (Path != "/" || Domain is not null))
         {
             throw new ArgumentException($"A cookie named '{Name}' must have Path=/ and no Domain; remove them or choose a name without the __Host- prefix.");
         }

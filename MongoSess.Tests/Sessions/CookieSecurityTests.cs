@@ -63,6 +63,106 @@ public sealed class CookieSecurityTests : SessionTestBase
         Assert.That(e!.Message, Does.Contain(message));
     }
 
+    private TestHttpServer ServeUser() => Serve(async (session, ctx) =>
+    {
+        if (ctx.Request.Url!.AbsolutePath == "/login")
+        {
+            await session.SetAsync("user", ctx.Request.QueryString["as"]);
+            return "ok";
+        }
+        return await session.GetAsync<string>("user") ?? "nobody";
+    });
+
+    private async Task<string> LoginAsync(string user)
+    {
+        var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/login?as=" + user);
+        return SessionCookieValue(raw)!;
+    }
+
+    [Test]
+    public async Task A_session_cookie_smuggled_after_a_comma_in_another_cookie_is_not_read()
+    {
+        ServeUser();
+        var attacker = await LoginAsync("attacker");
+        var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/", $"Cookie: x=a,sess={attacker}");
+        Assert.That(RawHttp.Body(raw), Is.EqualTo("nobody"), "RFC 6265: a comma does not end a cookie");
+    }
+
+    [Test]
+    public async Task Two_different_valid_session_cookies_open_neither_session()
+    {
+        ServeUser();
+        var victim = await LoginAsync("victim");
+        var attacker = await LoginAsync("attacker");
+        foreach (var header in new[] { $"Cookie: sess={attacker}; sess={victim}", $"Cookie: sess={victim}; sess={attacker}" })
+        {
+            int loads = Store.Calls(nameof(ISessionStore.LoadAsync));
+            var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/", header);
+            Assert.That(RawHttp.Body(raw), Is.EqualTo("nobody"), "a tossed cookie decides nothing, whatever its place: " + header);
+            Assert.That(Store.Calls(nameof(ISessionStore.LoadAsync)), Is.EqualTo(loads), "and costs no store read");
+        }
+    }
+
+    [Test]
+    public async Task The_same_session_cookie_twice_or_beside_a_broken_one_still_opens_the_session()
+    {
+        ServeUser();
+        var victim = await LoginAsync("victim");
+        var forged = victim[..^4] + "AAAA";
+        foreach (var header in new[] { $"Cookie: sess={victim}; sess={victim}", $"Cookie: sess={forged}; sess={victim}", $"Cookie: sess={victim}; sess=garbage" })
+        {
+            var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/", header);
+            Assert.That(RawHttp.Body(raw), Is.EqualTo("victim"), header);
+        }
+    }
+
+    [Test]
+    public async Task On_https_the_cookie_is_host_prefixed_and_only_the_prefixed_cookie_is_read()
+    {
+        await UseCookieAsync(c => c.TrustProxy = true);
+        ServeUser();
+        const string Https = "X-Forwarded-Proto: https";
+        var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/login?as=ann", Https);
+        var line = RawHttp.HeaderLines(raw, "Set-Cookie").Single();
+        Assert.That(line, Does.StartWith("__Host-sess=").And.Contain("; Path=/;").And.Contain("; Secure").And.Not.Contain("Domain="));
+        var value = SessionCookieValue(raw, "__Host-sess")!;
+        Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/", Https, $"Cookie: __Host-sess={value}")), Is.EqualTo("ann"));
+        // a sibling subdomain can set "sess" for the whole domain, never "__Host-sess": the plain name is not read here
+        Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/", Https, $"Cookie: sess={value}")), Is.EqualTo("nobody"));
+        // on plain HTTP the plain name is used, and the prefixed one is not
+        Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/", $"Cookie: __Host-sess={value}")), Is.EqualTo("nobody"));
+        Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/", $"Cookie: sess={value}")), Is.EqualTo("ann"));
+    }
+
+    [TestCase(false, "/", null)]
+    [TestCase(true, "/app", null)]
+    [TestCase(true, "/", "example.test")]
+    public async Task The_host_prefix_is_left_off_when_turned_off_or_when_path_or_domain_forbid_it(bool hostPrefix, string path, string? domain)
+    {
+        await UseCookieAsync(c =>
+        {
+            c.HostPrefix = hostPrefix;
+            c.Path = path;
+            c.Domain = domain;
+            c.Secure = CookieSecurePolicy.Always;
+        });
+        ServeWrite();
+        var line = RawHttp.HeaderLines(await RawHttp.SendAsync(Server!.Port, "GET", path), "Set-Cookie").Single();
+        Assert.That(line, Does.StartWith("sess=").And.Contain("; Secure"));
+    }
+
+    [TestCase("__HOST-sess")]
+    [TestCase("__secure-sess")]
+    public async Task Prefixes_are_recognised_whatever_their_case(string name)
+    {
+        await MongoSess.CloseAsync();
+        var options = Options();
+        options.Cookie.Name = name;
+        options.Cookie.Secure = CookieSecurePolicy.Never;
+        var e = Assert.ThrowsAsync<ArgumentException>(() => MongoSess.ConnectAsync(new MemorySessionStore(), options));
+        Assert.That(e!.Message, Does.Contain("must be Secure"));
+    }
+
     [Test]
     public async Task A_response_carrying_the_session_cookie_is_not_cacheable()
     {

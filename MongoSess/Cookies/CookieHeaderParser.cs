@@ -24,9 +24,9 @@ internal ref struct CookieHeaderParser
     {
         while (!_rest.IsEmpty)
         {
-            // RFC 6265 separates pairs with "; "; folded headers join lines with ", ", and a cookie-octet can be
-            // neither, so both end a pair here
-            int end = _rest.IndexOfAny(';', ',');
+            // RFC 6265 §4.2.1: cookie-pairs are separated by "; " only; a comma is part of a value. Ending pairs at ','
+            // too would read "x=a,sess=<value>", a cookie of another name that any sibling subdomain can set, as ours
+            int end = _rest.IndexOf(';');
             var pair = end < 0 ? _rest : _rest[..end];
             _rest = end < 0 ? ReadOnlySpan<char>.Empty : _rest[(end + 1)..];
 

@@ -6,4 +6,7 @@ internal enum CookieRejection
     None,
     Malformed,
     BadSignature,
+
+    /// <summary>Two or more different values verified: a cookie tossed in beside the real one; none is used.</summary>
+    Ambiguous,
 }

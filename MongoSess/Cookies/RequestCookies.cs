@@ -33,7 +33,7 @@ internal sealed class RequestCookies
 
     public SessionCookieOptions Options { get; }
 
-    /// <summary>The id of the first cookie value that verified, or null.</summary>
+    /// <summary>The id the session cookie names, or null: none sent, none verified, or two different ones verified.</summary>
     public string? VerifiedId
     {
         get
@@ -93,20 +93,38 @@ internal sealed class RequestCookies
         {
             return;
         }
-        foreach (var value in new CookieHeaderParser(header, Options.Name))
+        // every value is checked: a browser sends two cookies of one name when another site of the same domain (a
+        // sibling subdomain) set one beside ours, and sends the one with the longer path first, which the other site
+        // chooses; taking the first valid one would let it pick the session this browser uses (login CSRF)
+        CookieMac scratch = default;
+        foreach (var value in new CookieHeaderParser(header, Options.NameFor(IsSecure())))
         {
             _requestHadCookie = true;
-            var verification = CookieSigner.Verify(value, Options.Keys!, _verifiedMac);
-            if (verification.IsValid)
+            // the first verified value's MAC stays in _verifiedMac, for re-issuing; later values go to scratch
+            var verification = _verifiedId is null ? CookieSigner.Verify(value, Options.Keys!, _verifiedMac) : CookieSigner.Verify(value, Options.Keys!, scratch);
+            if (!verification.IsValid)
+            {
+                // the reason only: the value itself is a credential
+                _logger.LogDebug("Session cookie rejected: {Reason}", verification.Rejection);
+                CookieMetrics.Rejected(verification.Rejection);
+                continue;
+            }
+            if (_verifiedId is null)
             {
                 _verifiedId = verification.Id;
                 _signedWithOldKey = !verification.SignedWithCurrentKey;
                 _verifiedMacIsCurrent = verification.SignedWithCurrentKey;
+            }
+            else if (_verifiedId != verification.Id)
+            {
+                // two genuine sessions in one request: no way to tell which the user meant, so neither is used
+                _logger.LogDebug("Session cookie rejected: {Reason}", CookieRejection.Ambiguous);
+                CookieMetrics.Rejected(CookieRejection.Ambiguous);
+                _verifiedId = null;
+                _signedWithOldKey = false;
+                _verifiedMacIsCurrent = false;
                 return;
             }
-            // the reason only: the value itself is a credential
-            _logger.LogDebug("Session cookie rejected: {Reason}", verification.Rejection);
-            CookieMetrics.Rejected(verification.Rejection);
         }
     }
 

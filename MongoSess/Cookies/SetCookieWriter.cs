@@ -17,7 +17,7 @@ internal static class SetCookieWriter
         var line = new CookieLine(stackalloc char[256], MaxLength(options, value.Length));
         try
         {
-            line.Append(options.Name);
+            line.Append(options.NameFor(secure));
             line.Append('=');
             line.Append(value);
             AppendAttributes(ref line, options, lifetime, now, secure);
@@ -42,7 +42,7 @@ internal static class SetCookieWriter
         var line = new CookieLine(stackalloc char[256], MaxLength(options, CookieSigner.ValueLength));
         try
         {
-            line.Append(options.Name);
+            line.Append(options.NameFor(secure));
             line.Append('=');
             line.Advance(knownMac.IsEmpty ? CookieSigner.Sign(id, keys, line.Free) : CookieSigner.Write(id, knownMac, line.Free));
             AppendAttributes(ref line, options, lifetime, now, secure);
@@ -60,7 +60,7 @@ internal static class SetCookieWriter
         var line = new CookieLine(stackalloc char[256], MaxLength(options, 0));
         try
         {
-            line.Append(options.Name);
+            line.Append(options.NameFor(secure));
             line.Append('=');
             AppendScope(ref line, options);
             line.Append("; Max-Age=0; Expires=");
@@ -76,7 +76,7 @@ internal static class SetCookieWriter
 
     // everything but the name, value, path and domain fits in 128 characters
     private static int MaxLength(SessionCookieOptions options, int valueLength) =>
-        options.Name.Length + valueLength + options.Path.Length + (options.Domain?.Length ?? 0) + 128;
+        "__Host-".Length + options.Name.Length + valueLength + options.Path.Length + (options.Domain?.Length ?? 0) + 128;
 
     private static void AppendAttributes(ref CookieLine line, SessionCookieOptions options, TimeSpan? lifetime, DateTimeOffset now, bool secure)
     {

@@ -7,7 +7,7 @@ namespace MongoSessions.Diagnostics;
 internal static class CookieMetrics
 {
     private static readonly Counter<long> s_rejected = MongoSessInstrumentation.Meter.CreateCounter<long>(
-        "mongosess.cookies.rejected", "{cookie}", "Session cookie values rejected, by reason (malformed, bad_signature).");
+        "mongosess.cookies.rejected", "{cookie}", "Session cookie values rejected, by reason (malformed, bad_signature, ambiguous).");
 
     public static void Rejected(CookieRejection reason)
     {
@@ -21,6 +21,7 @@ internal static class CookieMetrics
     {
         CookieRejection.Malformed => "malformed",
         CookieRejection.BadSignature => "bad_signature",
+        CookieRejection.Ambiguous => "ambiguous",
         _ => "other",
     };
 }
