@@ -98,13 +98,13 @@ public sealed class SessionCookieOptions
         {
             throw new ArgumentException("SessionCookieOptions.Path must start with '/' and contain no ';' or control characters.");
         }
-        if (Domain is not null && (Domain.Length == 0 || !IsAttributeValue(Domain) || Domain.Contains(' ')))
+        if (Domain is not null && !IsHostName(Domain))
         {
-            throw new ArgumentException("SessionCookieOptions.Domain must be a host name with no spaces, ';' or control characters, or null.");
+            throw new ArgumentException("SessionCookieOptions.Domain must be a host name (letters, digits and hyphens in dot-separated labels, such as example.com), or null.");
         }
-        if (MaxAge is { } maxAge && maxAge < TimeSpan.Zero)
+        if (MaxAge is { } maxAge && (maxAge < TimeSpan.Zero || maxAge > MaxCookieLifetime))
         {
-            throw new ArgumentException("SessionCookieOptions.MaxAge cannot be negative; use TimeSpan.Zero for a browser-session cookie.");
+            throw new ArgumentException("SessionCookieOptions.MaxAge must be between zero (a browser-session cookie) and 400 days, the longest browsers keep a cookie.");
         }
         if (!Enum.IsDefined(SameSite) || !Enum.IsDefined(Secure))
         {
@@ -120,6 +120,34 @@ public sealed class SessionCookieOptions
         {
             throw new ArgumentException($"A cookie named '{Name}' must have Path=/ and no Domain; remove them or choose a name without the __Host- prefix.");
         }
+    }
+
+    /// <summary>The longest lifetime browsers give a cookie (RFC 6265bis §4.1.2.2): 400 days.</summary>
+    internal static readonly TimeSpan MaxCookieLifetime = TimeSpan.FromDays(400);
+
+    // RFC 1123 host names, as RFC 6265 §4.1.2.3 wants for Domain; a leading dot is allowed and ignored by browsers
+    private static bool IsHostName(string domain)
+    {
+        var name = domain.StartsWith('.') ? domain[1..] : domain;
+        if (name.Length is 0 or > 253)
+        {
+            return false;
+        }
+        foreach (var label in name.Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+            foreach (char c in label)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c != '-')
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     // RFC 7230 token characters, which RFC 6265 uses for cookie names

@@ -65,10 +65,16 @@ internal sealed class RequestCookies
 
     public bool HeadersSent => ResponseHeadersProbe.HeadersSent(_response);
 
-    /// <summary>Sends the session cookie; its lifetime follows the stored expiry unless it is a browser-session cookie.</summary>
+    /// <summary>
+    /// Sends the session cookie; its lifetime follows <paramref name="expiresAt"/> (the session's effective expiry), or
+    /// the shorter <see cref="SessionCookieOptions.MaxAge"/>, unless it is a browser-session cookie.
+    /// </summary>
     public void WriteSession(string id, DateTimeOffset expiresAt, bool browserSession, DateTimeOffset now)
     {
-        TimeSpan? lifetime = browserSession || Options.MaxAge == TimeSpan.Zero ? null : Options.MaxAge ?? expiresAt - now;
+        // an explicit MaxAge may shorten the cookie, never make it outlive the session it names (idle or absolute expiry)
+        var remaining = expiresAt - now;
+        TimeSpan? lifetime = browserSession || Options.MaxAge == TimeSpan.Zero ? null
+            : Options.MaxAge is { } maxAge && maxAge < remaining ? maxAge : remaining;
         ReadOnlySpan<byte> knownMac = default;
         if (_verifiedMacIsCurrent && id == _verifiedId)
         {
