@@ -331,7 +331,7 @@ public sealed class MongoSess
     {
         ValidateFlashKey(key);
         await _session.LoadAsync(cancellationToken).ConfigureAwait(false);
-        return _session.TakenFlash.TryGetValue(key, out var entry) ? BsonToClrMapper.ConvertTo<T>(entry["v"], key) : default;
+        return _session.ShowFlash(key) is { } entry ? BsonToClrMapper.ConvertTo<T>(entry.GetValue("v", null), key) : default;
     }
 
     /// <summary>Keeps every flash value this request read for one more request.</summary>

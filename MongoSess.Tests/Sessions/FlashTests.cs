@@ -54,6 +54,93 @@ public sealed class FlashTests : SessionTestBase
     }
 
     [Test]
+    public async Task Once_a_flash_is_shown_later_reads_write_nothing_and_send_no_cookie()
+    {
+        var options = Options();
+        options.TouchAfter = Timeout.InfiniteTimeSpan;
+        await ReconnectAsync(options);
+        ServeRoutes();
+        var cookie = await CookieAfterAsync("/flash?msg=Welcome");
+        Assert.That(await ReadAsync(cookie), Is.EqualTo("Welcome"));
+        int updates = Store.Calls(nameof(ISessionStore.UpdateAsync));
+        for (int i = 0; i < 3; i++)
+        {
+            var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/read", cookie);
+            Assert.That(RawHttp.Body(raw), Is.EqualTo("none"));
+            Assert.That(RawHttp.HeaderLines(raw, "Set-Cookie"), Is.Empty, "no cookie re-sent by a read");
+        }
+        Assert.That(Store.Calls(nameof(ISessionStore.UpdateAsync)), Is.EqualTo(updates), "the emptied flash key left behind is not a waiting flash");
+    }
+
+    [Test]
+    public async Task Flashing_one_key_twice_shows_the_last_value()
+    {
+        ServeRoutes();
+        Serve(async (session, ctx) =>
+        {
+            if (ctx.Request.Url!.AbsolutePath == "/twice")
+            {
+                await session.FlashAsync("msg", "first");
+                await session.FlashAsync("msg", "second");
+                return "ok";
+            }
+            return await session.GetFlashAsync<string>("msg") ?? "none";
+        });
+        var cookie = await CookieAfterAsync("/twice");
+        Assert.That(await ReadAsync(cookie), Is.EqualTo("second"), "as Laravel and node-session: the last flash wins");
+    }
+
+    [Test]
+    public async Task A_flash_survives_a_regeneration_in_the_next_request_that_did_not_show_it()
+    {
+        Serve(async (session, ctx) =>
+        {
+            switch (ctx.Request.Url!.AbsolutePath)
+            {
+                case "/flash":
+                    await session.FlashAsync("msg", "Saved");
+                    return "ok";
+                case "/login":
+                    await session.SetAsync("user", "ann");
+                    await session.RegenerateAsync();
+                    return "ok";
+                default:
+                    return await session.GetFlashAsync<string>("msg") ?? "none";
+            }
+        });
+        var cookie = await CookieAfterAsync("/flash");
+        var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/login", cookie);
+        var regenerated = "Cookie: sess=" + SessionCookieValue(raw);
+        Assert.That(regenerated, Is.Not.EqualTo(cookie));
+        Assert.That(await ReadAsync(regenerated), Is.EqualTo("Saved"));
+        Assert.That(await ReadAsync(regenerated), Is.EqualTo("none"));
+    }
+
+    [Test]
+    public async Task A_flash_shown_before_a_regeneration_does_not_come_back()
+    {
+        Serve(async (session, ctx) =>
+        {
+            switch (ctx.Request.Url!.AbsolutePath)
+            {
+                case "/flash":
+                    await session.FlashAsync("msg", "Saved");
+                    return "ok";
+                case "/login":
+                    var shown = await session.GetFlashAsync<string>("msg") ?? "none";
+                    await session.RegenerateAsync();
+                    return shown;
+                default:
+                    return await session.GetFlashAsync<string>("msg") ?? "none";
+            }
+        });
+        var cookie = await CookieAfterAsync("/flash");
+        var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/login", cookie);
+        Assert.That(RawHttp.Body(raw), Is.EqualTo("Saved"));
+        Assert.That(await ReadAsync("Cookie: sess=" + SessionCookieValue(raw)), Is.EqualTo("none"));
+    }
+
+    [Test]
     public async Task A_flash_is_not_readable_in_the_request_that_wrote_it()
     {
         ServeRoutes();

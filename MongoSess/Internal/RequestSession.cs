@@ -21,6 +21,7 @@ internal sealed class RequestSession
     private string? _id;
     private SessionRecord? _record;
     private Dictionary<string, BsonDocument>? _flash;
+    private HashSet<string>? _flashShown;
 
     public RequestSession(SessionManager manager, RequestCookies cookies)
     {
@@ -169,15 +170,26 @@ internal sealed class RequestSession
                 return false;
             }
             var now = _manager.Now();
-            var operations = new List<SessionOperation>(old.Data.Count + old.Flash.Count + extraOperations.Count);
+            var operations = new List<SessionOperation>(old.Data.Count + old.Flash.Count + TakenFlash.Count + extraOperations.Count);
             foreach (var element in old.Data.Document)
             {
                 operations.Add(SessionOperation.Set(element.Name, element.Value.DeepClone()));
             }
-            // flash entries not shown yet move too: a message flashed just before a login must survive it
+            // flash entries not shown yet move too: a message flashed just before a login must survive it, whether it
+            // still waits in the store or this request took it with its load and has not shown it
             foreach (var element in old.Flash.Document)
             {
-                operations.Add(SessionOperation.FlashSet(element.Name, element.Value.DeepClone()));
+                if (element.Value is BsonDocument { ElementCount: > 0 })
+                {
+                    operations.Add(SessionOperation.FlashSet(element.Name, element.Value.DeepClone()));
+                }
+            }
+            foreach (var (key, entry) in TakenFlash)
+            {
+                if (_flashShown is null || !_flashShown.Contains(key))
+                {
+                    operations.Add(SessionOperation.FlashSet(key + "." + NewEntryName(), entry.DeepClone().AsBsonDocument));
+                }
             }
             operations.AddRange(extraOperations);
             var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, now + _manager.Expires, createIfMissing: true)
@@ -219,7 +231,7 @@ internal sealed class RequestSession
             else
             {
                 SessionMetrics.Loaded();
-                if (_record.Flash.Count > 0)
+                if (HasWaitingFlash(_record))
                 {
                     await TakeFlashLockedAsync(_record, now, cancellationToken).ConfigureAwait(false);
                 }
@@ -311,14 +323,9 @@ internal sealed class RequestSession
         _flash = [];
         foreach (var key in result.FlashValues.Document)
         {
-            // several entries under one key: the latest flash wins
-            if (key.Value is BsonDocument entries)
+            if (key.Value is BsonDocument entries && Latest(entries) is { } latest)
             {
-                var latest = entries.Select(e => e.Value).OfType<BsonDocument>().MaxBy(e => (e["t"] as BsonDateTime)?.MillisecondsSinceEpoch ?? 0);
-                if (latest is not null)
-                {
-                    _flash[key.Name] = latest;
-                }
+                _flash[key.Name] = latest;
             }
         }
         record.Flash.Document.Clear();
@@ -327,7 +334,71 @@ internal sealed class RequestSession
         _cookies.WriteSession(record.Id, record.EffectiveExpiresAt, record.BrowserSessionCookie, now);
     }
 
-    private static string NewEntryName() => SessionIdGenerator.NewId()[..16];
+    // several entries under one key: the latest flash wins, as in Laravel; entries of one millisecond are told apart
+    // by their names, which grow with time
+    private static BsonDocument? Latest(BsonDocument entries)
+    {
+        BsonDocument? latest = null;
+        long latestTime = long.MinValue;
+        string latestName = "";
+        foreach (var entry in entries)
+        {
+            if (entry.Value is not BsonDocument candidate)
+            {
+                continue;
+            }
+            long time = candidate.GetValue("t", null) is BsonDateTime t ? t.MillisecondsSinceEpoch : 0;
+            if (latest is null || time > latestTime || (time == latestTime && string.CompareOrdinal(entry.Name, latestName) > 0))
+            {
+                (latest, latestTime, latestName) = (candidate, time, entry.Name);
+            }
+        }
+        return latest;
+    }
+
+    private static bool HasWaitingFlash(SessionRecord record)
+    {
+        // taking a flash unsets its entries and leaves the key's empty document behind: that is not a flash waiting
+        foreach (var key in record.Flash.Document)
+        {
+            if (key.Value is BsonDocument { ElementCount: > 0 })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long s_lastEntryTicks;
+
+    // a name that sorts after every earlier one of this process (UTC ticks, strictly increasing), with a random tail
+    // so that two processes never pick the same one
+    private static string NewEntryName()
+    {
+        long ticks = DateTime.UtcNow.Ticks;
+        long last;
+        do
+        {
+            last = Volatile.Read(ref s_lastEntryTicks);
+            if (ticks <= last)
+            {
+                ticks = last + 1;
+            }
+        }
+        while (Interlocked.CompareExchange(ref s_lastEntryTicks, ticks, last) != last);
+        return ticks.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + SessionIdGenerator.NewId()[..8];
+    }
+
+    /// <summary>The flash entry this request took for <paramref name="key"/>, now counted as shown; null when there is none.</summary>
+    public BsonDocument? ShowFlash(string key)
+    {
+        if (!TakenFlash.TryGetValue(key, out var entry))
+        {
+            return null;
+        }
+        (_flashShown ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
+        return entry;
+    }
 
     // the session was last extended at ExpiresAt - Expires; a read extends it again once TouchAfter has passed since
     private bool IsTouchDue(SessionRecord record, DateTimeOffset now) =>
