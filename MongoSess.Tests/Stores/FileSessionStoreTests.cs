@@ -32,6 +32,53 @@ public sealed class FileSessionStoreTests : SessionStoreContract
     private FileSessionStore FileStore => (FileSessionStore)Store;
 
     [Test]
+    public async Task Every_write_flushes_the_directory_after_its_rename()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("NTFS journals renames; the directory flush is for Linux and macOS.");
+        }
+        var id = NewId();
+        long before = DirectorySync.Flushes;
+        await Store.UpdateAsync(Create(id, Set("views", 1)), default);
+        await Store.UpdateAsync(Update(id, SessionOperation.Increment("views", 1)), default);
+        Assert.That(DirectorySync.Flushes - before, Is.GreaterThanOrEqualTo(2), "one directory fsync per acknowledged write");
+    }
+
+    [Test]
+    public async Task Temporary_files_a_crash_left_are_removed_when_the_store_starts()
+    {
+        var leftover = Path.Combine(_directory, ".tmp-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllBytesAsync(leftover, [1, 2, 3]);
+        await using var restarted = new FileSessionStore(_directory);
+        Assert.That(File.Exists(leftover), Is.False, "a fresh leftover, not only one an hour old");
+    }
+
+    [Test]
+    public async Task An_existing_directory_readable_by_others_is_narrowed_to_its_owner_and_logged()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("Unix file modes only.");
+            return;
+        }
+        var directory = Path.Combine(Path.GetTempPath(), "mongosess-tests", "wide-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
+            using var logs = new ListLoggerFactory();
+            await using var store = new FileSessionStore(directory, logs);
+            Assert.That(File.GetUnixFileMode(directory), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+            Assert.That(logs.Lines.Select(l => l.Message), Has.Some.Contains("could be read by other users"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task Sessions_survive_a_new_store_on_the_same_directory()
     {
         var id = NewId();

@@ -30,15 +30,18 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory = Path.GetFullPath(directory);
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FileSessionStore>();
         if (OperatingSystem.IsWindows())
         {
             System.IO.Directory.CreateDirectory(Directory);
         }
         else
         {
-            System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            System.IO.Directory.CreateDirectory(Directory, OwnerOnly);
+            RestrictToOwner(Directory, _logger);
         }
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FileSessionStore>();
+        // no write runs yet in this process, so every temporary file here was left by a crash
+        RemoveAbandonedTempFiles(Directory, olderThan: TimeSpan.Zero);
         _locks = new SemaphoreSlim[64];
         for (int i = 0; i < _locks.Length; i++)
         {
@@ -184,7 +187,7 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
                 gate.Release();
             }
         }
-        RemoveAbandonedTempFiles(Directory);
+        RemoveAbandonedTempFiles(Directory, olderThan: TimeSpan.FromHours(1));
         return removed;
     }
 
@@ -266,6 +269,8 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
+            // the rename lives in the directory: until the directory is flushed too, a power cut can undo it
+            DirectorySync.Flush(Directory);
         }
         catch
         {
@@ -274,13 +279,37 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
         }
     }
 
-    private static void RemoveAbandonedTempFiles(string directory)
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    // a directory that existed before (created by hand, or by an older version) may let other users read the
+    // sessions: narrow it to its owner, or refuse it when that is not allowed
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void RestrictToOwner(string directory, ILogger logger)
+    {
+        var mode = File.GetUnixFileMode(directory);
+        if ((mode & ~OwnerOnly) == 0)
+        {
+            return;
+        }
+        try
+        {
+            File.SetUnixFileMode(directory, OwnerOnly);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException(
+                $"The session directory {directory} can be read by other users (mode {Convert.ToString((int)mode, 8)}) and this process may not change that; give it mode 700 or choose another directory.", e);
+        }
+        logger.LogWarning("Session directory {Directory} could be read by other users (mode {Mode}); its mode is now 700", directory, Convert.ToString((int)mode, 8));
+    }
+
+    private static void RemoveAbandonedTempFiles(string directory, TimeSpan olderThan)
     {
         foreach (var temp in System.IO.Directory.EnumerateFiles(directory, TempPrefix + "*"))
         {
-            // a temporary file lives for one write; one an hour old was left by a crash (file times are wall-clock
+            // a temporary file lives for one write; past that it was left by a crash (file times are wall-clock
             // times, so this compares with the real clock, not the session clock)
-            if (File.GetLastWriteTimeUtc(temp) < DateTime.UtcNow.AddHours(-1))
+            if (olderThan == TimeSpan.Zero || File.GetLastWriteTimeUtc(temp) < DateTime.UtcNow - olderThan)
             {
                 TryDelete(temp);
             }
