@@ -4,7 +4,7 @@ namespace MongoSessions;
 /// The store could not be reached or answered something that is not a valid reply: a network error, a timeout, no
 /// suitable server within the server selection timeout, or a malformed message. The connection involved is discarded.
 /// </summary>
-public sealed class MongoSessConnectionException : MongoSessException
+public sealed class MongoSessConnectionException : MongoSessStoreUnavailableException
 {
     /// <summary>Creates the exception.</summary>
     public MongoSessConnectionException(string message)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoSessions.Values;
 using MongoSessions.Cookies;
@@ -231,13 +232,9 @@ internal sealed class RequestSession
             else
             {
                 SessionMetrics.Loaded();
-                if (HasWaitingFlash(_record))
+                if (HasWaitingFlash(_record) || IsTouchDue(_record, now))
                 {
-                    await TakeFlashLockedAsync(_record, now, cancellationToken).ConfigureAwait(false);
-                }
-                else if (IsTouchDue(_record, now))
-                {
-                    await TouchLockedAsync(_record, now, cancellationToken).ConfigureAwait(false);
+                    await SideWriteLockedAsync(_record, now, cancellationToken).ConfigureAwait(false);
                 }
                 else if (_cookies.SignedWithOldKey)
                 {
@@ -247,6 +244,30 @@ internal sealed class RequestSession
         }
         _loaded = true;
         return _record;
+    }
+
+    // the write a read may make: take the waiting flash values, or move the idle expiry
+    private async Task SideWriteLockedAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (HasWaitingFlash(record))
+            {
+                await TakeFlashLockedAsync(record, now, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await TouchLockedAsync(record, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (MongoSessException e)
+        {
+            // a read must not fail because its side write did (a full disk, a store down for writes): serve what was
+            // read; the expiry moves, or the flash shows, on a later request
+            _manager.Logger.LogWarning(
+                "A read of session {Session} could not extend it or take its flash values ({Error}); it is served as read",
+                SessionLogId.Of(record.Id), e.Message);
+        }
     }
 
     private async Task<SessionWriteResult> CreateLockedAsync(SessionUpdate update, CancellationToken cancellationToken)

@@ -52,6 +52,9 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
     /// <summary>The full path of the session directory.</summary>
     public string Directory { get; }
 
+    // a test seam: the stream each write's temporary file is written through (a full disk is hard to make on demand)
+    internal Func<string, FileStreamOptions, FileStream>? OpenForWrite { get; init; }
+
     /// <inheritdoc />
     public async ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -95,10 +98,21 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
             await WriteAsync(path, bytes, cancellationToken).ConfigureAwait(false);
             return result;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not FileNotFoundException)
+        {
+            // a full or read-only disk: nothing was written (the temporary file is gone, the old file untouched)
+            throw Unavailable(e);
+        }
         finally
         {
             gate.Release();
         }
+    }
+
+    private MongoSessStoreUnavailableException Unavailable(Exception e)
+    {
+        _logger.LogWarning("The session directory {Directory} cannot be written ({Reason})", Directory, e.Message);
+        return new MongoSessStoreUnavailableException($"The session store cannot write to {Directory}: {e.Message}", e);
     }
 
     /// <inheritdoc />
@@ -262,7 +276,7 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
         }
         try
         {
-            await using (var stream = new FileStream(temp, options))
+            await using (var stream = OpenForWrite?.Invoke(temp, options) ?? new FileStream(temp, options))
             {
                 await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                 // flush to the disk before the rename, or a power cut could leave the new name pointing at nothing

@@ -78,10 +78,11 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
         }
     }
 
-    // a connection failure, a server selection or socket timeout, an exhausted pool (MongoSessConnectionException), or
-    // an error reply, such as a primary stepping down twice during one write (MongoSessCommandException)
+    // a store that cannot work for now (MongoSessStoreUnavailableException): a connection failure, a server selection or
+    // socket timeout, an exhausted pool, a full or read-only disk; or an error reply, such as a primary stepping down
+    // twice during one write (MongoSessCommandException)
     private static bool IsStoreUnavailable(Exception error) =>
-        error is MongoSessConnectionException or MongoSessCommandException or TimeoutException;
+        error is MongoSessStoreUnavailableException or MongoSessCommandException or TimeoutException;
 
     private static bool IsConnectionGone(Exception error) =>
         error is HttpListenerException
