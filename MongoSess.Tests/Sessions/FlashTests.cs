@@ -90,24 +90,28 @@ public sealed class FlashTests : SessionTestBase
         Assert.That(await ReadAsync(cookie), Is.EqualTo("second"), "as Laravel and node-session: the last flash wins");
     }
 
+    // /flash flashes "Saved"; /login regenerates, after showing the flash when told to; any other path shows it
+    private void ServeLogin(bool showBeforeRegenerating) => Serve(async (session, ctx) =>
+    {
+        switch (ctx.Request.Url!.AbsolutePath)
+        {
+            case "/flash":
+                await session.FlashAsync("msg", "Saved");
+                return "ok";
+            case "/login":
+                var shown = showBeforeRegenerating ? await session.GetFlashAsync<string>("msg") ?? "none" : "not read";
+                await session.SetAsync("user", "ann");
+                await session.RegenerateAsync();
+                return shown;
+            default:
+                return await session.GetFlashAsync<string>("msg") ?? "none";
+        }
+    });
+
     [Test]
     public async Task A_flash_survives_a_regeneration_in_the_next_request_that_did_not_show_it()
     {
-        Serve(async (session, ctx) =>
-        {
-            switch (ctx.Request.Url!.AbsolutePath)
-            {
-                case "/flash":
-                    await session.FlashAsync("msg", "Saved");
-                    return "ok";
-                case "/login":
-                    await session.SetAsync("user", "ann");
-                    await session.RegenerateAsync();
-                    return "ok";
-                default:
-                    return await session.GetFlashAsync<string>("msg") ?? "none";
-            }
-        });
+        ServeLogin(showBeforeRegenerating: false);
         var cookie = await CookieAfterAsync("/flash");
         var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/login", cookie);
         var regenerated = "Cookie: sess=" + SessionCookieValue(raw);
@@ -119,21 +123,7 @@ public sealed class FlashTests : SessionTestBase
     [Test]
     public async Task A_flash_shown_before_a_regeneration_does_not_come_back()
     {
-        Serve(async (session, ctx) =>
-        {
-            switch (ctx.Request.Url!.AbsolutePath)
-            {
-                case "/flash":
-                    await session.FlashAsync("msg", "Saved");
-                    return "ok";
-                case "/login":
-                    var shown = await session.GetFlashAsync<string>("msg") ?? "none";
-                    await session.RegenerateAsync();
-                    return shown;
-                default:
-                    return await session.GetFlashAsync<string>("msg") ?? "none";
-            }
-        });
+        ServeLogin(showBeforeRegenerating: true);
         var cookie = await CookieAfterAsync("/flash");
         var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/login", cookie);
         Assert.That(RawHttp.Body(raw), Is.EqualTo("Saved"));
