@@ -49,6 +49,14 @@ public sealed class MongoSessOptions
     /// </summary>
     public EncryptionKeyring? Encryption { get; set; }
 
+    /// <summary>
+    /// With <see cref="Encryption"/>, whether a session stored in the clear (written before encryption was turned on)
+    /// is read and encrypted on its first read. Default false: such a session reads as absent and is logged, so that
+    /// someone who can write to the store cannot slip data in beside the encrypted sessions. Turn it on while moving a
+    /// store to encryption, and off again once its sessions have been read or have expired.
+    /// </summary>
+    public bool EncryptionMigratesPlaintext { get; set; }
+
     /// <summary>The clock used for expiry. Default <see cref="TimeProvider.System"/>; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

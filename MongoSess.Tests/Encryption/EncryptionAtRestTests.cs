@@ -37,6 +37,9 @@ public sealed class EncryptionAtRestTests
     private EncryptingSessionStore Over(ISessionStore inner, params EncryptionKey[] keys) =>
         new(inner, new EncryptionKeyring(keys), _logs.CreateLogger("MongoSess"), maxAttempts: 3);
 
+    private EncryptingSessionStore Migrating(params EncryptionKey[] keys) =>
+        new(_inner, new EncryptionKeyring(keys), _logs.CreateLogger("MongoSess"), migratePlaintext: true, maxAttempts: 3);
+
     private static string NewId() => MongoSessions.Cookies.SessionIdGenerator.NewId();
 
     private static SessionOperation Set(string path, object? value) => SessionOperation.Set(path, ClrToBsonMapper.Map(value, path));
@@ -127,11 +130,36 @@ public sealed class EncryptionAtRestTests
     }
 
     [Test]
-    public async Task Sessions_stored_in_the_clear_keep_working_and_are_sealed_on_their_first_read()
+    public async Task A_session_in_the_clear_reads_as_missing_unless_migration_is_on()
+    {
+        // someone who can write to the store slips a session in the clear beside the encrypted ones (a downgrade)
+        var id = NewId();
+        await _inner.UpdateAsync(Create(id, Set("user", "admin")), default);
+        Assert.That(await Encrypted(NewKey).LoadAsync(id, Now, default), Is.Null);
+        Assert.That(await Encrypted(NewKey).UpdateAsync(Update(id, Set("x", 1)), default), Is.Null);
+        Assert.That(Warnings(), Does.Contain("stored in the clear").And.Not.Contain("admin"));
+    }
+
+    [Test]
+    public async Task An_older_value_of_the_same_session_put_back_over_a_later_one_does_not_decrypt()
+    {
+        var store = Encrypted(NewKey);
+        var id = NewId();
+        await store.UpdateAsync(Create(id, Set("role", "admin")), default);
+        var old = Sealed(await StoredAsync(id));
+        await store.UpdateAsync(Update(id, Set("role", "guest")), default);
+        // a rollback by someone who can write to the store: the old ciphertext, in the record as it is now
+        await _inner.UpdateAsync(Update(id, SessionOperation.Set(EncryptingSessionStore.Field, new BsonBinaryData(old))), default);
+        Assert.That(await store.LoadAsync(id, Now, default), Is.Null, "the value is bound to the version it was written at");
+        Assert.That(Warnings(), Does.Contain("cannot be decrypted"));
+    }
+
+    [Test]
+    public async Task Sessions_stored_in_the_clear_keep_working_and_are_sealed_on_their_first_read_when_migrating()
     {
         var id = NewId();
         await _inner.UpdateAsync(Create(id, Set("user", "ann"), SessionOperation.FlashSet("note.e1", new BsonString("hi"))), default);
-        var loaded = (await Encrypted(NewKey).LoadAsync(id, Now, default))!;
+        var loaded = (await Migrating(NewKey).LoadAsync(id, Now, default))!;
         Assert.That(loaded.Data.Find("user"), Is.EqualTo(new BsonString("ann")));
         Assert.That(loaded.Flash.Find("note.e1"), Is.EqualTo(new BsonString("hi")));
         var stored = await StoredAsync(id);

@@ -29,7 +29,8 @@ internal sealed class DemoStoreOutageTests
         var server = MongoWireServer.Start(options);
         int mongoPort = server.Port;
         var data = server.Store;
-        string uri = $"mongodb://demo:{Password}@{server.HostAndPort}/shop?authSource=admin&serverSelectionTimeoutMS=300&connectTimeoutMS=200&heartbeatFrequencyMS=500";
+        // a fresh process connects with a cold JIT: generous connect and selection timeouts, or the start itself can fail
+        string uri = $"mongodb://demo:{Password}@{server.HostAndPort}/shop?authSource=admin&serverSelectionTimeoutMS=1000&connectTimeoutMS=2000&heartbeatFrequencyMS=500";
         using var demo = await DemoProcess.StartAsync("--port", $"{FreePort.Next()}", "--store", "mongodb", "--mongo", uri, "--sessions-dir", _sessionsDirectory);
         using var client = demo.CreateClient(new CookieContainer());
         Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("1"));

@@ -12,7 +12,7 @@ namespace MongoSessions.Tests.Faults;
 internal sealed class StoreUnreachableTests
 {
     private const string Password = "unreachable-Secret-5";
-    private const int SelectionTimeoutMs = 300;
+    private const int SelectionTimeoutMs = 1000;
 
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(15);
     private static readonly DateTimeOffset s_now = DateTimeOffset.UtcNow;
@@ -27,7 +27,7 @@ internal sealed class StoreUnreachableTests
         var data = server.Store;
         await using var store = await MongoTestConnections.ConnectAsync(MongoTestConnections.Options(
             $"mongodb://app:{Password}@{server.HostAndPort}/app?authSource=admin",
-            $"&serverSelectionTimeoutMS={SelectionTimeoutMs}&connectTimeoutMS=200"));
+            $"&serverSelectionTimeoutMS={SelectionTimeoutMs}&connectTimeoutMS=2000"));
         var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
         await store.UpdateAsync(new SessionUpdate(id, [SessionOperation.Set("n", new MongoDB.Bson.BsonInt64(1))], s_now, s_now.AddHours(1), createIfMissing: true), default);
         await server.DisposeAsync();
@@ -52,7 +52,7 @@ internal sealed class StoreUnreachableTests
     public async Task The_per_request_api_surfaces_the_same_exception()
     {
         var server = MongoWireServer.Start();
-        var options = MongoTestConnections.Options(server.ConnectionString, $"&serverSelectionTimeoutMS={SelectionTimeoutMs}&connectTimeoutMS=200");
+        var options = MongoTestConnections.Options(server.ConnectionString, $"&serverSelectionTimeoutMS={SelectionTimeoutMs}&connectTimeoutMS=2000");
         await MongoSess.CloseAsync();
         await MongoSess.ConnectAsync(options);
         try

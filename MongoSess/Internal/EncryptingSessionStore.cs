@@ -24,10 +24,12 @@ internal sealed class EncryptingSessionStore : ISessionStore
     private readonly ISessionStore _inner;
     private readonly SessionCipher _cipher;
     private readonly ILogger _logger;
+    private readonly bool _migratePlaintext;
 
-    public EncryptingSessionStore(ISessionStore inner, EncryptionKeyring keys, ILogger logger, int maxAttempts = DefaultMaxAttempts)
+    public EncryptingSessionStore(ISessionStore inner, EncryptionKeyring keys, ILogger logger, bool migratePlaintext = false, int maxAttempts = DefaultMaxAttempts)
     {
         _maxAttempts = maxAttempts;
+        _migratePlaintext = migratePlaintext;
         _inner = inner;
         _cipher = new SessionCipher(keys);
         _logger = logger;
@@ -94,7 +96,8 @@ internal sealed class EncryptingSessionStore : ISessionStore
     private async Task<SessionWriteResult?> CreateAsync(SessionUpdate update, CancellationToken cancellationToken)
     {
         var plain = SessionRecord.CreateFrom(update, out var result);
-        var sealedUpdate = new SessionUpdate(update.Id, [SessionOperation.Set(Field, Sealed(plain))], update.Now, update.ExpiresAt, createIfMissing: true)
+        // created at version 1 (the compare-and-swap from "no version"), which the value is bound to
+        var sealedUpdate = new SessionUpdate(update.Id, [SessionOperation.Set(Field, Sealed(plain, version: 1))], update.Now, update.ExpiresAt, createIfMissing: true)
         {
             AbsoluteExpiresAt = update.AbsoluteExpiresAt,
             CreatedAt = update.CreatedAt,
@@ -140,10 +143,18 @@ internal sealed class EncryptingSessionStore : ISessionStore
         if (stored.Data.Find(Field) is not BsonBinaryData value)
         {
             stale = stored.Data.Count > 0 || stored.Flash.Count > 0;
+            if (stale && !_migratePlaintext)
+            {
+                // someone who can write to the store could otherwise put data in the clear beside encrypted sessions
+                _logger.LogWarning(
+                    "Session {Session} is stored in the clear while encryption at rest is on; it is treated as missing (set MongoSessOptions.EncryptionMigratesPlaintext to encrypt such sessions on their first read)",
+                    SessionLogId.Of(stored.Id));
+                return null;
+            }
             return stored;
         }
         stale = false;
-        if (_cipher.Decrypt(stored.Id, value.Bytes, out var failure) is not { } plain)
+        if (_cipher.Decrypt(stored.Id, stored.Version, value.Bytes, out var failure) is not { } plain)
         {
             // treated as absent, like a bad cookie: the request gets a new session, the stored one is left for expiry
             _logger.LogWarning("Session {Session} cannot be decrypted ({Reason}); it is treated as missing", SessionLogId.Of(stored.Id), failure);
@@ -157,7 +168,9 @@ internal sealed class EncryptingSessionStore : ISessionStore
         };
     }
 
-    private BsonBinaryData Sealed(SessionRecord plain) => new(_cipher.Encrypt(plain.Id, plain.Data, plain.Flash));
+    // bound to the version the compare-and-swap writes it at: an older value of the same session, copied back over a
+    // later one, no longer decrypts
+    private BsonBinaryData Sealed(SessionRecord plain, long version) => new(_cipher.Encrypt(plain.Id, version, plain.Data, plain.Flash));
 
     /// <summary>
     /// The compare-and-swap write of <paramref name="plain"/> over <paramref name="stored"/>: the new sealed value, the
@@ -177,7 +190,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
         {
             operations.Add(SessionOperation.FlashUnset(key));
         }
-        operations.Add(SessionOperation.Set(Field, Sealed(plain)));
+        operations.Add(SessionOperation.Set(Field, Sealed(plain, stored.Version + 1)));
         return new SessionUpdate(stored.Id, operations, now, expiresAt, createIfMissing: false)
         {
             BrowserSessionCookie = source?.BrowserSessionCookie,

@@ -7,18 +7,21 @@ namespace MongoSessions.Internal;
 
 /// <summary>
 /// Encrypts a session's data and flash entries with AES-256-GCM into one binary value:
-/// <c>[1][key id length][key id][12-byte nonce][16-byte tag][ciphertext]</c>. The session id and the header are
-/// authenticated too, so a value cannot be moved to another session or relabelled with another key id.
+/// <c>[2][key id length][key id][12-byte nonce][16-byte tag][ciphertext]</c>. The header, the session id and the
+/// record version the value is written at are authenticated too, so a value cannot be moved to another session,
+/// relabelled with another key id, or put back over a later write of the same session (rollback).
 /// </summary>
 internal sealed class SessionCipher(EncryptionKeyring keys)
 {
-    private const byte Format = 1;
+    // format 1 (before the version was authenticated) is no longer read: it could be replayed over later writes
+    private const byte Format = 2;
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
 
     public EncryptionKeyring Keys { get; } = keys;
 
-    public byte[] Encrypt(string sessionId, SessionData data, SessionData flash)
+    // version: the record version this value will be stored at (the compare-and-swap's next version)
+    public byte[] Encrypt(string sessionId, long version, SessionData data, SessionData flash)
     {
         var plain = new BsonDocument().Add("d", data.Document);
         if (flash.Count > 0)
@@ -38,7 +41,7 @@ internal sealed class SessionCipher(EncryptionKeyring keys)
         using var aes = new AesGcm(key.Bytes, TagBytes);
         aes.Encrypt(
             nonce, plaintext, sealedValue.AsSpan(headerLength + NonceBytes + TagBytes), sealedValue.AsSpan(headerLength + NonceBytes, TagBytes),
-            AssociatedData(sealedValue.AsSpan(0, headerLength), sessionId));
+            AssociatedData(sealedValue.AsSpan(0, headerLength), sessionId, version));
         CryptographicOperations.ZeroMemory(plaintext);
         return sealedValue;
     }
@@ -50,7 +53,7 @@ internal sealed class SessionCipher(EncryptionKeyring keys)
             : null;
 
     /// <summary>Decrypts a value, saying whether the current key sealed it; on failure returns null and why (never anything secret).</summary>
-    public (SessionData Data, SessionData Flash, bool UnderCurrentKey)? Decrypt(string sessionId, ReadOnlySpan<byte> sealedValue, out string? failure)
+    public (SessionData Data, SessionData Flash, bool UnderCurrentKey)? Decrypt(string sessionId, long version, ReadOnlySpan<byte> sealedValue, out string? failure)
     {
         var keyId = KeyIdOf(sealedValue);
         if (keyId is null)
@@ -72,7 +75,7 @@ internal sealed class SessionCipher(EncryptionKeyring keys)
             using var aes = new AesGcm(key.Bytes, TagBytes);
             aes.Decrypt(
                 sealedValue.Slice(headerLength, NonceBytes), ciphertext, sealedValue.Slice(headerLength + NonceBytes, TagBytes), plaintext,
-                AssociatedData(sealedValue[..headerLength], sessionId));
+                AssociatedData(sealedValue[..headerLength], sessionId, version));
             var document = BsonBytes.ReadDocument(plaintext);
             if (document.GetValue("d", null) is not BsonDocument data)
             {
@@ -98,11 +101,13 @@ internal sealed class SessionCipher(EncryptionKeyring keys)
         }
     }
 
-    private static byte[] AssociatedData(ReadOnlySpan<byte> header, string sessionId)
+    private static byte[] AssociatedData(ReadOnlySpan<byte> header, string sessionId, long version)
     {
-        var associated = new byte[header.Length + Encoding.UTF8.GetByteCount(sessionId)];
+        int idLength = Encoding.UTF8.GetByteCount(sessionId);
+        var associated = new byte[header.Length + idLength + sizeof(long)];
         header.CopyTo(associated);
         Encoding.UTF8.GetBytes(sessionId, associated.AsSpan(header.Length));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(associated.AsSpan(header.Length + idLength), version);
         return associated;
     }
 }

@@ -95,7 +95,7 @@ internal sealed class SessionManager : IAsyncDisposable
         var clock = options.TimeProvider;
         Logger = loggers.CreateLogger("MongoSess");
         // outermost, so a store operation is timed as the request sees it, encryption and its retries included
-        Store = new InstrumentedSessionStore(options.Encryption is { } encryption ? new EncryptingSessionStore(store, encryption, Logger) : store);
+        Store = new InstrumentedSessionStore(options.Encryption is { } encryption ? new EncryptingSessionStore(store, encryption, Logger, options.EncryptionMigratesPlaintext) : store);
         Cookie = cookie;
         Expires = options.Expires;
         AbsoluteTimeout = options.AbsoluteTimeout;
