@@ -14,7 +14,12 @@ internal sealed class DemoEncryptionTests
     public void CreateSessionsDirectory() => _sessionsDirectory = Directory.CreateTempSubdirectory("mongosess-demo-").FullName;
 
     [TearDown]
-    public void RemoveSessionsDirectory() => Directory.Delete(_sessionsDirectory, recursive: true);
+    public void RemoveSessionsDirectory()
+    {
+        Directory.Delete(_sessionsDirectory, recursive: true);
+        // the demo keeps its signing secret beside the sessions directory
+        File.Delete(_sessionsDirectory + ".secret");
+    }
 
     private string[] Args() => ["--port", $"{FreePort.Next()}", "--store", "file", "--sessions-dir", _sessionsDirectory];
 

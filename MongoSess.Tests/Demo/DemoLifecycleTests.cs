@@ -6,6 +6,8 @@ namespace MongoSessions.Tests.Demo;
 public sealed class DemoLifecycleTests
 {
     private string _sessionsDirectory = null!;
+
+    private string SecretPath => _sessionsDirectory + ".secret";
     private readonly List<DemoProcess> _demos = [];
 
     [SetUp]
@@ -21,6 +23,7 @@ public sealed class DemoLifecycleTests
         }
         _demos.Clear();
         Directory.Delete(_sessionsDirectory, recursive: true);
+        File.Delete(SecretPath);
     }
 
     [Test]
@@ -42,7 +45,22 @@ public sealed class DemoLifecycleTests
         {
             Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("3"));
         }
-        Assert.That(second.Output, Does.Contain(".secret"));
+        Assert.That(second.Output, Does.Contain(SecretPath));
+        Assert.That(File.Exists(SecretPath), Is.True);
+        Assert.That(Directory.EnumerateFiles(_sessionsDirectory, "*secret*"), Is.Empty, "a copy of the sessions carries no signing key");
+    }
+
+    [Test]
+    public async Task A_secret_an_earlier_version_kept_among_the_sessions_is_moved_beside_them()
+    {
+        var old = Path.Combine(_sessionsDirectory, ".secret");
+        await File.WriteAllTextAsync(old, Keyring.GenerateSecret());
+        string secret = await File.ReadAllTextAsync(old);
+        var demo = await StartAsync(FileStoreArgs(Support.FreePort.Next()));
+        await demo.TerminateAsync();
+        Assert.That(await demo.WaitForExitAsync(), Is.Zero);
+        Assert.That(File.Exists(old), Is.False);
+        Assert.That(await File.ReadAllTextAsync(SecretPath), Is.EqualTo(secret), "the same key, so the cookies it signed stay valid");
     }
 
     [Test]
@@ -76,7 +94,7 @@ public sealed class DemoLifecycleTests
         }
         await StartAsync(FileStoreArgs(Support.FreePort.Next()));
 
-        var mode = File.GetUnixFileMode(Path.Combine(_sessionsDirectory, ".secret"));
+        var mode = File.GetUnixFileMode(SecretPath);
 
         Assert.That(mode, Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
     }
@@ -91,7 +109,7 @@ public sealed class DemoLifecycleTests
         Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("2"));
         Assert.That(demo.Output, Does.Contain("(memory store)"));
         Assert.That(demo.Output, Does.Contain("generated for this run only"));
-        Assert.That(File.Exists(Path.Combine(_sessionsDirectory, ".secret")), Is.False);
+        Assert.That(File.Exists(SecretPath), Is.False);
     }
 
     [Test]

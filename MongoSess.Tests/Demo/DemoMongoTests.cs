@@ -16,7 +16,12 @@ internal sealed class DemoMongoTests
     public void CreateSessionsDirectory() => _sessionsDirectory = Directory.CreateTempSubdirectory("mongosess-demo-").FullName;
 
     [TearDown]
-    public void RemoveSessionsDirectory() => Directory.Delete(_sessionsDirectory, recursive: true);
+    public void RemoveSessionsDirectory()
+    {
+        Directory.Delete(_sessionsDirectory, recursive: true);
+        // the demo keeps its signing secret beside the sessions directory
+        File.Delete(_sessionsDirectory + ".secret");
+    }
 
     private string[] Args(string uri) =>
         ["--port", $"{FreePort.Next()}", "--store", "mongodb", "--mongo", uri, "--sessions-dir", _sessionsDirectory];

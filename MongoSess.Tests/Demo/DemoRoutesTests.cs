@@ -20,6 +20,7 @@ public sealed class DemoRoutesTests
     {
         _demo?.Dispose();
         Directory.Delete(_sessionsDirectory, recursive: true);
+        File.Delete(_sessionsDirectory + ".secret");
     }
 
     [Test]

@@ -20,7 +20,12 @@ internal sealed class DemoStoreOutageTests
     public void CreateSessionsDirectory() => _sessionsDirectory = Directory.CreateTempSubdirectory("mongosess-outage-").FullName;
 
     [TearDown]
-    public void RemoveSessionsDirectory() => Directory.Delete(_sessionsDirectory, recursive: true);
+    public void RemoveSessionsDirectory()
+    {
+        Directory.Delete(_sessionsDirectory, recursive: true);
+        // the demo keeps its signing secret beside the sessions directory
+        File.Delete(_sessionsDirectory + ".secret");
+    }
 
     [Test]
     public async Task The_demo_answers_503_while_the_store_is_down_and_recovers_by_itself()

@@ -4,7 +4,14 @@ namespace MongoSessions.Demo;
 internal static class DemoKeys
 {
     public const string EnvironmentVariable = "MONGOSESS_KEYS";
-    public const string SecretFileName = ".secret";
+    /// <summary>The secret file of a sessions directory: beside it, never in it (see <see cref="SecretPath"/>).</summary>
+    public const string SecretSuffix = ".secret";
+
+    /// <summary>
+    /// Where the kept secret lives: next to the sessions directory (<c>sessions</c> → <c>sessions.secret</c>), so that a
+    /// copy of the sessions (a backup, an archive) does not carry the key that signs their cookies.
+    /// </summary>
+    public static string SecretPath(string sessionsDirectory) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(sessionsDirectory)) + SecretSuffix;
 
     /// <summary>Returns the keyring and a line telling where its secrets came from (never the secrets).</summary>
     public static (Keyring Keys, string Source) Load(DemoStoreKind store, string sessionsDirectory)
@@ -22,8 +29,23 @@ internal static class DemoKeys
             return (new Keyring(Keyring.GenerateSecret()), "keys: generated for this run only (set MONGOSESS_KEYS to keep them)");
         }
 
-        string path = Path.Combine(sessionsDirectory, SecretFileName);
-        return (new Keyring(ReadOrCreateSecret(path)), $"keys: kept in {path}");
+        string path = SecretPath(sessionsDirectory);
+        MoveSecretOutOfTheSessions(sessionsDirectory, path);
+        return (new Keyring(ReadOrCreateSecret(path)), $"keys: kept in {path} (beside the sessions, not among them)");
+    }
+
+    // earlier versions kept the secret inside the sessions directory: move it out once, keeping its sessions valid
+    private static void MoveSecretOutOfTheSessions(string sessionsDirectory, string path)
+    {
+        string old = Path.Combine(sessionsDirectory, SecretSuffix);
+        if (File.Exists(old) && !File.Exists(path))
+        {
+            File.Move(old, path);
+        }
+        else if (File.Exists(old))
+        {
+            File.Delete(old);
+        }
     }
 
     // kept next to the sessions so that a restart can still verify the cookies it signed before
