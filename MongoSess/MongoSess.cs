@@ -360,17 +360,25 @@ public sealed class MongoSess
     /// <summary>
     /// The session's CSRF token, for a hidden form field: 32 random bytes (base64url), created on first use, the same
     /// for every request of the session until <see cref="RegenerateTokenAsync"/> or <see cref="RegenerateAsync"/>.
-    /// Creates the session when there is none (a token must survive until the form comes back).
+    /// A browser with no session gets its token in a signed browser-session cookie instead, so a visitor who only
+    /// looks at a page with a form costs no storage; the session its first write creates adopts that token.
     /// </summary>
+    /// <exception cref="InvalidOperationException">There is no session and the response headers were already sent.</exception>
     public async Task<string> GetTokenAsync(CancellationToken cancellationToken = default)
     {
         var record = await _session.LoadAsync(cancellationToken).ConfigureAwait(false);
-        if (record?.CsrfToken is { } token)
+        if (record is null)
+        {
+            // a visitor who only looks costs no storage, even on a page with a form: the token rides in a signed
+            // cookie, and the session that the first real write creates adopts it
+            return _session.SessionlessCsrfToken();
+        }
+        if (record.CsrfToken is { } token)
         {
             return token;
         }
-        var result = await _session.WriteAsync([], create: true, cancellationToken, csrfToken: SessionIdGenerator.NewId()).ConfigureAwait(false);
-        return result!.CsrfToken ?? throw new MongoSessException("The session store did not keep the CSRF token.");
+        var result = await _session.WriteAsync([], create: false, cancellationToken, csrfToken: SessionIdGenerator.NewId()).ConfigureAwait(false);
+        return result?.CsrfToken ?? _session.SessionlessCsrfToken();
     }
 
     /// <summary>Replaces the session's CSRF token with a new one and returns it; creates the session when there is none.</summary>
@@ -391,7 +399,8 @@ public sealed class MongoSess
             return false;
         }
         var record = await _session.LoadAsync(cancellationToken).ConfigureAwait(false);
-        if (record?.CsrfToken is not { } expected || expected.Length != token.Length)
+        // the session's token when it has one; otherwise the one the browser's signed CSRF cookie carries
+        if ((record?.CsrfToken ?? _session.PresentedSessionlessCsrfToken) is not { } expected || expected.Length != token.Length)
         {
             return false;
         }

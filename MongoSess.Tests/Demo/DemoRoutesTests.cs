@@ -39,6 +39,32 @@ public sealed class DemoRoutesTests
     }
 
     [Test]
+    public async Task Visitors_and_bots_who_only_look_at_the_home_page_leave_no_stored_session()
+    {
+        int before = Directory.EnumerateFiles(_sessionsDirectory, "*.session").Count();
+        for (int i = 0; i < 50; i++)
+        {
+            // a fresh client each time: a bot that keeps no cookies
+            using var bot = _demo.CreateClient();
+            var page = await bot.GetStringAsync("/");
+            Assert.That(page, Does.Contain("name=\"_csrf\""), "the page still carries the login form's token");
+        }
+        Assert.That(Directory.EnumerateFiles(_sessionsDirectory, "*.session").Count(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task A_login_from_a_page_seen_without_a_session_passes_the_csrf_check()
+    {
+        var cookies = new CookieContainer();
+        using var client = _demo.CreateClient(cookies);
+        var page = await client.GetStringAsync("/");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"_csrf\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var login = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["user"] = "ann", ["_csrf"] = token }));
+        Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther), "not 403: the token from the sessionless page is accepted");
+        Assert.That(await client.GetStringAsync("/"), Does.Contain("Welcome, ann"));
+    }
+
+    [Test]
     public async Task Views_counts_per_client()
     {
         using var ann = _demo.CreateClient();
@@ -103,8 +129,8 @@ public sealed class DemoRoutesTests
         Assert.That(html, Does.Contain("<p class=\"count\" id=\"views\">0</p>"));
         Assert.That(html, Does.Contain("action=\"/login\""));
         Assert.That(CsrfToken(html), Does.Match("^[A-Za-z0-9_-]{43}$"));
-        // the token lives in the session, so the page that shows it starts one
-        Assert.That(cookies.Count, Is.EqualTo(1));
+        // the token rides in a signed CSRF cookie: the page that shows it starts no session
+        Assert.That(cookies.GetAllCookies().Select(c => c.Name), Is.EqualTo(new[] { "sess.csrf" }));
     }
 
     private static string CsrfToken(string html) =>

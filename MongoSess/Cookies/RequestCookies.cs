@@ -18,6 +18,8 @@ internal sealed class RequestCookies
     private bool _signedWithOldKey;
     private bool _requestHadCookie;
     private string? _written;
+    private bool _csrfRead;
+    private string? _csrfToken;
 
     // the MAC of the verified cookie under the current key: re-issuing that id then needs no second HMAC
     private CookieMac _verifiedMac;
@@ -64,6 +66,66 @@ internal sealed class RequestCookies
     }
 
     public bool HeadersSent => ResponseHeadersProbe.HeadersSent(_response);
+
+    /// <summary>The name suffix of the cookie that carries a CSRF token for a browser with no session yet.</summary>
+    public const string CsrfSuffix = ".csrf";
+
+    /// <summary>
+    /// The CSRF token of a browser that has no session yet: the one its signed CSRF cookie carries, or the one this
+    /// response gave it; null when there is none (or two different ones, as with the session cookie).
+    /// </summary>
+    public string? SessionlessCsrfToken
+    {
+        get
+        {
+            if (_csrfRead)
+            {
+                return _csrfToken;
+            }
+            _csrfRead = true;
+            var header = _request.Headers["Cookie"];
+            if (header is null)
+            {
+                return null;
+            }
+            foreach (var value in new CookieHeaderParser(header, Options.NameFor(IsSecure()) + CsrfSuffix))
+            {
+                var verification = CookieSigner.Verify(value, Options.Keys!);
+                if (!verification.IsValid)
+                {
+                    continue;
+                }
+                if (_csrfToken is not null && _csrfToken != verification.Id)
+                {
+                    _csrfToken = null;
+                    break;
+                }
+                _csrfToken = verification.Id;
+            }
+            return _csrfToken;
+        }
+    }
+
+    /// <summary>Gives a browser with no session a CSRF token in a signed browser-session cookie, and returns it; no store call.</summary>
+    public string IssueSessionlessCsrfToken(DateTimeOffset now)
+    {
+        if (SessionlessCsrfToken is { } existing)
+        {
+            return existing;
+        }
+        if (HeadersSent)
+        {
+            throw new InvalidOperationException("Cannot issue a CSRF token: the response headers were already sent. Ask for the token before writing the response body.");
+        }
+        var token = SessionIdGenerator.NewId();
+        _response.AppendHeader("Set-Cookie", SetCookieWriter.BuildSigned(Options, token, Options.Keys!, default, lifetime: null, now, IsSecure(), CsrfSuffix));
+        if (_response.Headers["Cache-Control"] is null)
+        {
+            _response.AddHeader("Cache-Control", "no-store");
+        }
+        _csrfToken = token;
+        return token;
+    }
 
     /// <summary>
     /// Sends the session cookie; its lifetime follows <paramref name="expiresAt"/> (the session's effective expiry), or

@@ -37,12 +37,14 @@ internal static class SetCookieWriter
     /// The session cookie for <paramref name="id"/> with its MAC under the ring's first key, when the caller has it
     /// (a cookie verified with that key carries it), or signed here when <paramref name="knownMac"/> is empty.
     /// </summary>
-    public static string BuildSigned(SessionCookieOptions options, string id, Keyring keys, ReadOnlySpan<byte> knownMac, TimeSpan? lifetime, DateTimeOffset now, bool secure)
+    public static string BuildSigned(
+        SessionCookieOptions options, string id, Keyring keys, ReadOnlySpan<byte> knownMac, TimeSpan? lifetime, DateTimeOffset now, bool secure, string nameSuffix = "")
     {
-        var line = new CookieLine(stackalloc char[256], MaxLength(options, CookieSigner.ValueLength));
+        var line = new CookieLine(stackalloc char[256], MaxLength(options, CookieSigner.ValueLength) + nameSuffix.Length);
         try
         {
             line.Append(options.NameFor(secure));
+            line.Append(nameSuffix);
             line.Append('=');
             line.Advance(knownMac.IsEmpty ? CookieSigner.Sign(id, keys, line.Free) : CookieSigner.Write(id, knownMac, line.Free));
             AppendAttributes(ref line, options, lifetime, now, secure);

@@ -88,7 +88,8 @@ internal sealed class RequestSession
             var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, expiresAt, createIfMissing: true)
             {
                 AbsoluteExpiresAt = now + _manager.AbsoluteTimeout,
-                CsrfToken = csrfToken,
+                // a form rendered before the session existed carries the sessionless token: the new session adopts it
+                CsrfToken = csrfToken ?? _cookies.SessionlessCsrfToken,
             };
             var created = await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
             SessionMetrics.Created();
@@ -288,6 +289,12 @@ internal sealed class RequestSession
         _cookies.WriteSession(update.Id, _record.EffectiveExpiresAt, created.BrowserSessionCookie, update.Now);
         return created;
     }
+
+    /// <summary>The CSRF token of a browser without a session: from its signed CSRF cookie, or a new one sent to it; no store call.</summary>
+    public string SessionlessCsrfToken() => _cookies.IssueSessionlessCsrfToken(_manager.Now());
+
+    /// <summary>The sessionless CSRF token the browser presented, or null.</summary>
+    public string? PresentedSessionlessCsrfToken => _cookies.SessionlessCsrfToken;
 
     /// <summary>The flash entries this request took (key to its <c>{ v, t }</c> entry); empty before a load or without flash.</summary>
     public IReadOnlyDictionary<string, BsonDocument> TakenFlash => _flash ?? s_noFlash;
