@@ -29,11 +29,7 @@ internal sealed class HostileReplyTests
     [SetUp]
     public async Task ConnectAsync()
     {
-        _server = MongoWireServer.Start(new MongoWireServerOptions { Users = [new MongoWireUser("app", Password)] });
-        // a standalone: writes are never retried, and retryReads=false lets a broken read reach the caller too
-        _client = TestMongoClients.Create(
-            $"mongodb://app:{Password}@{_server.HostAndPort}/app?authSource=admin&retryReads=false&socketTimeoutMS=1000&serverSelectionTimeoutMS=3000&connectTimeoutMS=2000");
-        _store = new MongoSessionStore(_client.GetDatabase("app"), new MongoSessionStoreOptions { CreateIndexes = false });
+        ConnectWithoutTraffic();
         _id = MongoSessions.Cookies.SessionIdGenerator.NewId();
         await _store.UpdateAsync(Write(_id, "card", SessionSecret, create: true), default);
     }
@@ -91,7 +87,7 @@ internal sealed class HostileReplyTests
     {
         // a fresh client: its monitor does not authenticate, so the first saslContinue is the pool's first connection's
         await DisconnectAsync();
-        await ConnectWithoutTrafficAsync();
+        ConnectWithoutTraffic();
         _server.Faults.Malform("saslContinue", how);
 
         var error = Assert.ThrowsAsync<MongoSessConnectionException>(() => _store.LoadAsync(_id, s_now, default).AsTask().WaitAsync(s_limit));
@@ -117,9 +113,10 @@ internal sealed class HostileReplyTests
         Assert.That(await WaitForOpenConnectionsAsync(atMost: 3), Is.LessThanOrEqualTo(3));
     }
 
-    private async Task ConnectWithoutTrafficAsync()
+    private void ConnectWithoutTraffic()
     {
         _server = MongoWireServer.Start(new MongoWireServerOptions { Users = [new MongoWireUser("app", Password)] });
+        // a standalone: writes are never retried, and retryReads=false lets a broken read reach the caller too
         _client = TestMongoClients.Create(
             $"mongodb://app:{Password}@{_server.HostAndPort}/app?authSource=admin&retryReads=false&socketTimeoutMS=1000&serverSelectionTimeoutMS=3000&connectTimeoutMS=2000");
         _store = new MongoSessionStore(_client.GetDatabase("app"), new MongoSessionStoreOptions { CreateIndexes = false });

@@ -22,6 +22,13 @@ public sealed class CsrfTests : SessionTestBase
 
     private static string? CsrfCookieValue(string raw) => SessionCookieValue(raw, "sess.csrf");
 
+    // a first visit with no session: the token it was given, and its CSRF cookie as "sess.csrf=..."
+    private async Task<(string Token, string CsrfCookie)> VisitWithoutSessionAsync()
+    {
+        var first = await RawHttp.SendAsync(Server!.Port, "GET", "/token");
+        return (RawHttp.Body(first), "sess.csrf=" + CsrfCookieValue(first));
+    }
+
     private static async Task<string> SetAsync(MongoSess session)
     {
         await session.SetAsync("a", 1);
@@ -50,10 +57,8 @@ public sealed class CsrfTests : SessionTestBase
     public async Task The_first_write_creates_a_session_that_adopts_the_sessionless_token()
     {
         ServeRoutes();
-        var first = await RawHttp.SendAsync(Server!.Port, "GET", "/token");
-        var token = RawHttp.Body(first);
-        var csrfCookie = "sess.csrf=" + CsrfCookieValue(first);
-        var write = await RawHttp.SendAsync(Server.Port, "GET", "/set", "Cookie: " + csrfCookie);
+        var (token, csrfCookie) = await VisitWithoutSessionAsync();
+        var write = await RawHttp.SendAsync(Server!.Port, "GET", "/set", "Cookie: " + csrfCookie);
         var both = $"Cookie: {csrfCookie}; sess={SessionCookieValue(write)}";
         Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/token", both)), Is.EqualTo(token), "the form rendered before the session still validates");
         Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/token", "Cookie: sess=" + SessionCookieValue(write))), Is.EqualTo(token), "kept in the session");
@@ -64,13 +69,11 @@ public sealed class CsrfTests : SessionTestBase
     public async Task Verification_accepts_only_the_browsers_own_token()
     {
         ServeRoutes();
-        var first = await RawHttp.SendAsync(Server!.Port, "GET", "/token");
-        var token = RawHttp.Body(first);
-        var cookie = "Cookie: sess.csrf=" + CsrfCookieValue(first);
-        var other = await RawHttp.SendAsync(Server.Port, "GET", "/token");
-        var otherToken = RawHttp.Body(other);
+        var (token, csrfCookie) = await VisitWithoutSessionAsync();
+        var cookie = "Cookie: " + csrfCookie;
+        var (otherToken, _) = await VisitWithoutSessionAsync();
         async Task<string> Verify(string? t, string? withCookie) =>
-            RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/verify" + (t is null ? "" : "?t=" + Uri.EscapeDataString(t)), withCookie is null ? [] : [withCookie]));
+            RawHttp.Body(await RawHttp.SendAsync(Server!.Port, "GET", "/verify" + (t is null ? "" : "?t=" + Uri.EscapeDataString(t)), withCookie is null ? [] : [withCookie]));
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(await Verify(token, cookie), Is.EqualTo("True"));
@@ -88,10 +91,8 @@ public sealed class CsrfTests : SessionTestBase
     public async Task A_session_token_is_authoritative_over_the_cookie_and_regeneration_replaces_it()
     {
         ServeRoutes();
-        var first = await RawHttp.SendAsync(Server!.Port, "GET", "/token");
-        var token = RawHttp.Body(first);
-        var csrfCookie = "sess.csrf=" + CsrfCookieValue(first);
-        var write = await RawHttp.SendAsync(Server.Port, "GET", "/set", "Cookie: " + csrfCookie);
+        var (token, csrfCookie) = await VisitWithoutSessionAsync();
+        var write = await RawHttp.SendAsync(Server!.Port, "GET", "/set", "Cookie: " + csrfCookie);
         var cookie = $"Cookie: {csrfCookie}; sess={SessionCookieValue(write)}";
         var renewed = RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/new-token", cookie));
         Assert.That(renewed, Is.Not.EqualTo(token));

@@ -84,24 +84,8 @@ internal sealed class RequestCookies
             }
             _csrfRead = true;
             var header = _request.Headers["Cookie"];
-            if (header is null)
-            {
-                return null;
-            }
-            foreach (var value in new CookieHeaderParser(header, Options.NameFor(IsSecure()) + CsrfSuffix))
-            {
-                var verification = CookieSigner.Verify(value, Options.Keys!);
-                if (!verification.IsValid)
-                {
-                    continue;
-                }
-                if (_csrfToken is not null && _csrfToken != verification.Id)
-                {
-                    _csrfToken = null;
-                    break;
-                }
-                _csrfToken = verification.Id;
-            }
+            Span<byte> mac = stackalloc byte[System.Security.Cryptography.HMACSHA256.HashSizeInBytes];
+            _csrfToken = header is null ? null : ReadSigned(header, Options.NameFor(IsSecure()) + CsrfSuffix, mac, logRejections: false, out _)?.Id;
             return _csrfToken;
         }
     }
@@ -161,38 +145,53 @@ internal sealed class RequestCookies
         {
             return;
         }
-        // every value is checked: a browser sends two cookies of one name when another site of the same domain (a
-        // sibling subdomain) set one beside ours, and sends the one with the longer path first, which the other site
-        // chooses; taking the first valid one would let it pick the session this browser uses (login CSRF)
-        CookieMac scratch = default;
-        foreach (var value in new CookieHeaderParser(header, Options.NameFor(IsSecure())))
+        if (ReadSigned(header, Options.NameFor(IsSecure()), _verifiedMac, logRejections: true, out _requestHadCookie) is { } verified)
         {
-            _requestHadCookie = true;
-            // the first verified value's MAC stays in _verifiedMac, for re-issuing; later values go to scratch
-            var verification = _verifiedId is null ? CookieSigner.Verify(value, Options.Keys!, _verifiedMac) : CookieSigner.Verify(value, Options.Keys!, scratch);
+            _verifiedId = verified.Id;
+            _signedWithOldKey = !verified.SignedWithCurrentKey;
+            _verifiedMacIsCurrent = verified.SignedWithCurrentKey;
+        }
+    }
+
+    // every value of the name is checked: a browser sends two cookies of one name when another site of the same domain
+    // (a sibling subdomain) set one beside ours, and sends the one with the longer path first, which the other site
+    // chooses; taking the first valid one would let it pick the session this browser uses (login CSRF). So the result
+    // is the one id every valid value names, or null when two different ones verify; firstMac keeps the MAC of the
+    // first valid value, for re-issuing the cookie without a second HMAC
+    private CookieVerification? ReadSigned(string header, string name, Span<byte> firstMac, bool logRejections, out bool present)
+    {
+        present = false;
+        CookieVerification? first = null;
+        Span<byte> scratch = stackalloc byte[System.Security.Cryptography.HMACSHA256.HashSizeInBytes];
+        foreach (var value in new CookieHeaderParser(header, name))
+        {
+            present = true;
+            var verification = CookieSigner.Verify(value, Options.Keys!, first is null ? firstMac : scratch);
             if (!verification.IsValid)
             {
-                // the reason only: the value itself is a credential
-                _logger.LogDebug("Session cookie rejected: {Reason}", verification.Rejection);
-                CookieMetrics.Rejected(verification.Rejection);
-                continue;
+                Rejected(verification.Rejection, logRejections);
             }
-            if (_verifiedId is null)
+            else if (first is null)
             {
-                _verifiedId = verification.Id;
-                _signedWithOldKey = !verification.SignedWithCurrentKey;
-                _verifiedMacIsCurrent = verification.SignedWithCurrentKey;
+                first = verification;
             }
-            else if (_verifiedId != verification.Id)
+            else if (first.Value.Id != verification.Id)
             {
                 // two genuine sessions in one request: no way to tell which the user meant, so neither is used
-                _logger.LogDebug("Session cookie rejected: {Reason}", CookieRejection.Ambiguous);
-                CookieMetrics.Rejected(CookieRejection.Ambiguous);
-                _verifiedId = null;
-                _signedWithOldKey = false;
-                _verifiedMacIsCurrent = false;
-                return;
+                Rejected(CookieRejection.Ambiguous, logRejections);
+                return null;
             }
+        }
+        return first;
+    }
+
+    private void Rejected(CookieRejection reason, bool log)
+    {
+        if (log)
+        {
+            // the reason only: the value itself is a credential
+            _logger.LogDebug("Session cookie rejected: {Reason}", reason);
+            CookieMetrics.Rejected(reason);
         }
     }
 

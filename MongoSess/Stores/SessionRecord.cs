@@ -165,6 +165,9 @@ public sealed class SessionRecord
     /// <exception cref="FormatException">The bytes are not a valid session record.</exception>
     public static SessionRecord FromBson(ReadOnlySpan<byte> bson) => FromDocument(BsonBytes.ReadDocument(bson));
 
+    // the file store has the bytes as an array already: no copy
+    internal static SessionRecord FromBson(byte[] bson) => FromDocument(BsonBytes.ReadDocument(bson));
+
     internal BsonDocument ToDocument()
     {
         var document = new BsonDocument()

@@ -171,29 +171,13 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
     /// <inheritdoc/>
     public async ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken)
     {
-        try
-        {
-            var deleted = await _collection.DeleteOneAsync(new BsonDocument("_id", id), cancellationToken).ConfigureAwait(false);
-            return deleted.DeletedCount > 0;
-        }
-        catch (Exception e) when (MongoErrors.IsDriverError(e))
-        {
-            throw MongoErrors.Translate(e, _collection.Database.Client);
-        }
+        var deleted = await Run(() => _collection.DeleteOneAsync(new BsonDocument("_id", id), cancellationToken)).ConfigureAwait(false);
+        return deleted.DeletedCount > 0;
     }
 
     /// <inheritdoc/>
-    public async ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _collection.CountDocumentsAsync(MongoFilters.Live(now), options: null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (MongoErrors.IsDriverError(e))
-        {
-            throw MongoErrors.Translate(e, _collection.Database.Client);
-        }
-    }
+    public async ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        await Run(() => _collection.CountDocumentsAsync(MongoFilters.Live(now), options: null, cancellationToken)).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
