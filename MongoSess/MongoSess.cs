@@ -59,10 +59,21 @@ public sealed class MongoSess
     public static bool IsConnected => SessionManager.Current is not null;
 
     /// <summary>
-    /// The session id: the one the request's signed cookie carried, or the one this request created; null when there
-    /// is no session. Before the first read or write it is not yet known whether the store still has that session.
+    /// The session's key (<see cref="SessionRecord.Id"/>): the one the request's signed cookie names, or the one this
+    /// request created; null when there is no session. It stays the same across regenerations and is not a credential
+    /// (the cookie's token is, and neither the application nor the store ever sees it), so it is safe to log or show,
+    /// and <see cref="DestroyAsync"/> takes it. Before the first read or write it is not yet known whether the store
+    /// still has that session.
     /// </summary>
     public string? Id => _session.Id;
+
+    /// <summary>
+    /// How long after a regeneration a request that still carries the replaced cookie (one that was in flight) is
+    /// recognised as such: it sees no session, and a write that would start one, or <see cref="EndAsync"/>, throws
+    /// <see cref="MongoSessSessionReplacedException"/> instead of sending a cookie that would overwrite the new one.
+    /// After it, the old cookie is treated like an ended session's. One minute.
+    /// </summary>
+    public static TimeSpan ReplacedTokenGrace => RequestSession.ReplacedTokenGrace;
 
     /// <summary>True when this request created the session.</summary>
     public bool IsNew => _session.IsNew;
@@ -103,7 +114,7 @@ public sealed class MongoSess
     /// <summary>The same as <see cref="CloseAsync"/>, under the original MongoSess's name.</summary>
     public static Task DisconnectAsync(CancellationToken cancellationToken = default) => CloseAsync(cancellationToken);
 
-    /// <summary>Streams every live session (id, data, creation and expiry), without loading them all at once.</summary>
+    /// <summary>Streams every live session (key, data, creation and expiry; never a token), without loading them all at once.</summary>
     public static IAsyncEnumerable<SessionRecord> AllAsync(CancellationToken cancellationToken = default)
     {
         var manager = SessionManager.Required;
@@ -120,12 +131,12 @@ public sealed class MongoSess
     /// <summary>Deletes every session (the store's indexes stay).</summary>
     public static Task ClearAsync(CancellationToken cancellationToken = default) => SessionManager.Required.Store.ClearAsync(cancellationToken).AsTask();
 
-    /// <summary>Deletes one session by id, for example from an admin page; a missing id is not an error.</summary>
+    /// <summary>Deletes one session by its key (<see cref="SessionRecord.Id"/>, <see cref="Id"/>), for example from an admin page; a missing key is not an error.</summary>
     /// <returns>True when a session was deleted.</returns>
     public static Task<bool> DestroyAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return SessionManager.Required.Store.DestroyAsync(id, cancellationToken).AsTask();
+        return SessionManager.Required.Store.DestroyAsync(id, tokenHash: null, cancellationToken).AsTask();
     }
 
     /// <summary>Deletes the expired sessions now (the sweep does this on its own schedule).</summary>
@@ -377,14 +388,14 @@ public sealed class MongoSess
         {
             return token;
         }
-        var result = await _session.WriteAsync([], create: false, cancellationToken, csrfToken: SessionIdGenerator.NewId()).ConfigureAwait(false);
+        var result = await _session.WriteAsync([], create: false, cancellationToken, csrfToken: SessionToken.New()).ConfigureAwait(false);
         return result?.CsrfToken ?? _session.SessionlessCsrfToken();
     }
 
     /// <summary>Replaces the session's CSRF token with a new one and returns it; creates the session when there is none.</summary>
     public async Task<string> RegenerateTokenAsync(CancellationToken cancellationToken = default)
     {
-        var result = await _session.WriteAsync([], create: true, cancellationToken, csrfToken: SessionIdGenerator.NewId(), replaceCsrfToken: true).ConfigureAwait(false);
+        var result = await _session.WriteAsync([], create: true, cancellationToken, csrfToken: SessionToken.New(), replaceCsrfToken: true).ConfigureAwait(false);
         return result!.CsrfToken ?? throw new MongoSessException("The session store did not keep the CSRF token.");
     }
 
@@ -409,11 +420,14 @@ public sealed class MongoSess
     }
 
     /// <summary>
-    /// Gives the session a new id, as OWASP requires after login or any change of privilege: the data moves to the new
-    /// id, the old id is deleted from the store (so a stolen old cookie opens nothing), a CSRF token is replaced by a new
-    /// one, and the new cookie is sent. Call it before writing the response body. Does nothing when there is no session.
+    /// Gives the session a new token, as OWASP requires after login or any change of privilege, in one atomic store step
+    /// on the session itself: its data, flash messages, key and times stay; every write acknowledged before it is kept;
+    /// the old cookie opens nothing from then on (a request still in flight with it sees no session, see
+    /// <see cref="ReplacedTokenGrace"/>); a CSRF token is replaced by a new one; and the new cookie is sent. A session
+    /// ended before or during it (a logout in another tab, <see cref="DestroyWhereAsync"/>) stays ended, and this
+    /// returns false. Call it before writing the response body. Does nothing when there is no session.
     /// </summary>
-    /// <returns>True when the session was regenerated.</returns>
+    /// <returns>True when the session was regenerated; false when there was no session.</returns>
     /// <exception cref="InvalidOperationException">The response headers were already sent.</exception>
     public Task<bool> RegenerateAsync(CancellationToken cancellationToken = default) => _session.RegenerateAsync([], cancellationToken);
 }

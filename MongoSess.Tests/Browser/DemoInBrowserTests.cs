@@ -82,7 +82,7 @@ public sealed class DemoInBrowserTests
         var form = Browser.Driver.FindElement(By.CssSelector("form.login"));
         Assert.That(form.GetDomAttribute("method"), Is.EqualTo("post"));
         Assert.That(form.GetDomAttribute("action"), Is.EqualTo("/login"));
-        Assert.That(form.FindElement(By.Name("_csrf")).GetDomProperty("value"), Does.Match("^[A-Za-z0-9_-]{43}$"));
+        Assert.That(form.FindElement(By.Name("_csrf")).GetDomProperty("value"), Does.Match("^[A-Za-z0-9_-]{64}$"));
 
         form.FindElement(By.Name("user")).SendKeys("ann");
         form.FindElement(By.CssSelector("button[type=submit]")).Click();

@@ -10,7 +10,7 @@ public sealed class CookieSignerTests
     [Test]
     public void A_signed_id_verifies_with_the_current_key()
     {
-        var id = SessionIdGenerator.NewId();
+        var id = SessionToken.New();
         var value = CookieSigner.Sign(id, Keys);
         Assert.That(value, Has.Length.EqualTo(CookieSigner.ValueLength));
         var result = CookieSigner.Verify(value, Keys);
@@ -21,7 +21,7 @@ public sealed class CookieSignerTests
     public void A_value_signed_by_an_older_key_verifies_and_says_so()
     {
         var olderSecret = Keyring.GenerateSecret();
-        var value = CookieSigner.Sign(SessionIdGenerator.NewId(), new Keyring(olderSecret));
+        var value = CookieSigner.Sign(SessionToken.New(), new Keyring(olderSecret));
         var rotated = new Keyring(Keyring.GenerateSecret(), Keyring.GenerateSecret(), olderSecret);
         Assert.That(CookieSigner.Verify(value, rotated).SignedWithCurrentKey, Is.False);
         Assert.That(CookieSigner.Verify(value, rotated).IsValid, Is.True);
@@ -30,7 +30,7 @@ public sealed class CookieSignerTests
     [Test]
     public void Rejections_name_their_reason()
     {
-        var value = CookieSigner.Sign(SessionIdGenerator.NewId(), Keys);
+        var value = CookieSigner.Sign(SessionToken.New(), Keys);
         Assert.That(CookieSigner.Verify("short", Keys).Rejection, Is.EqualTo(CookieRejection.Malformed));
         Assert.That(CookieSigner.Verify(value, new Keyring(Keyring.GenerateSecret())).Rejection, Is.EqualTo(CookieRejection.BadSignature));
     }
@@ -38,8 +38,8 @@ public sealed class CookieSignerTests
     [Test]
     public void Ids_are_unique_and_well_formed()
     {
-        var ids = Enumerable.Range(0, 1000).Select(_ => SessionIdGenerator.NewId()).ToHashSet();
+        var ids = Enumerable.Range(0, 1000).Select(_ => SessionToken.New()).ToHashSet();
         Assert.That(ids, Has.Count.EqualTo(1000));
-        Assert.That(ids.All(id => SessionIdGenerator.IsWellFormed(id)), Is.True);
+        Assert.That(ids.All(id => SessionToken.IsWellFormed(id)), Is.True);
     }
 }

@@ -128,7 +128,7 @@ public sealed class DemoRoutesTests
 
         Assert.That(html, Does.Contain("<p class=\"count\" id=\"views\">0</p>"));
         Assert.That(html, Does.Contain("action=\"/login\""));
-        Assert.That(CsrfToken(html), Does.Match("^[A-Za-z0-9_-]{43}$"));
+        Assert.That(CsrfToken(html), Does.Match("^[A-Za-z0-9_-]{64}$"));
         // the token rides in a signed CSRF cookie: the page that shows it starts no session
         Assert.That(cookies.GetAllCookies().Select(c => c.Name), Is.EqualTo(new[] { "sess.csrf" }));
     }
@@ -151,13 +151,35 @@ public sealed class DemoRoutesTests
         using var login = await client.PostAsync("/login", Form(("user", "ann <admin>"), ("_csrf", token)));
 
         Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
-        Assert.That(cookies.GetCookies(_demo.Url)["sess"]!.Value[..43], Is.Not.EqualTo(before[..43]), "a new session id after login");
+        Assert.That(cookies.GetCookies(_demo.Url)["sess"]!.Value[..64], Is.Not.EqualTo(before[..64]), "a new session token after login");
         string page = await client.GetStringAsync("/");
         Assert.That(page, Does.Contain("Welcome, ann &lt;admin&gt;"), "flashed, and HTML-encoded");
         Assert.That(page, Does.Contain("Logged in as <strong>ann &lt;admin&gt;</strong>"));
         Assert.That(page, Does.Contain("<p class=\"count\" id=\"views\">1</p>"), "the data moved to the new id");
         Assert.That(CsrfToken(page), Is.Not.EqualTo(token), "a new CSRF token with the new session");
         Assert.That(await client.GetStringAsync("/"), Does.Not.Contain("Welcome,"), "the flash shows once");
+    }
+
+    [Test]
+    public async Task A_request_sent_with_the_cookie_a_login_replaced_gets_409_and_the_login_stays()
+    {
+        var cookies = new CookieContainer();
+        using var client = _demo.CreateClient(cookies);
+        await client.GetStringAsync("/views");
+        string token = CsrfToken(await client.GetStringAsync("/"));
+        string before = cookies.GetCookies(_demo.Url)["sess"]!.Value;
+        using var login = await client.PostAsync("/login", Form(("user", "ann"), ("_csrf", token)));
+        Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+
+        // another tab's request, sent before the login's answer arrived
+        var staleJar = new CookieContainer();
+        staleJar.Add(_demo.Url, new Cookie("sess", before));
+        using var otherTab = _demo.CreateClient(staleJar);
+        using var answer = await otherTab.GetAsync("/views");
+
+        Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(answer.Headers.Contains("Set-Cookie"), Is.False, "nothing overwrites the login's cookie");
+        Assert.That(await client.GetStringAsync("/"), Does.Contain("Logged in as <strong>ann</strong>"));
     }
 
     [TestCase(null)]

@@ -74,7 +74,7 @@ public sealed class SessionMetricsTests : SessionTestBase
     {
         ServeRoutes();
         using var client = Server!.CreateRawClient();
-        var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
+        var id = MongoSessions.Cookies.SessionToken.New();
         var forged = MongoSessions.Cookies.CookieSigner.Sign(id, new Keyring(Keyring.GenerateSecret()));
         var genuine = MongoSessions.Cookies.CookieSigner.Sign(id, new Keyring(Secret));
 

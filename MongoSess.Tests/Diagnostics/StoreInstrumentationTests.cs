@@ -12,7 +12,7 @@ internal sealed class StoreInstrumentationTests
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
     private static SessionUpdate Create(string id) =>
-        new(id, [SessionOperation.Set("n", new MongoDB.Bson.BsonInt64(1))], Now, Now.AddHours(1), createIfMissing: true);
+        new(id, MongoSessions.Cookies.SessionToken.Hash(id), [SessionOperation.Set("n", new MongoDB.Bson.BsonInt64(1))], Now, Now.AddHours(1), createIfMissing: true);
 
     private static async Task RunEveryOperationAsync(ISessionStore store, string id)
     {
@@ -24,7 +24,7 @@ internal sealed class StoreInstrumentationTests
         }
         await store.DestroyWhereAsync(new SessionMatch("n", new MongoDB.Bson.BsonInt64(2)), Now, default);
         await store.RemoveExpiredAsync(Now, default);
-        await store.DestroyAsync(id, default);
+        await store.DestroyAsync(id, null, default);
         await store.ClearAsync(default);
     }
 
@@ -35,7 +35,7 @@ internal sealed class StoreInstrumentationTests
     {
         using var metrics = new MetricRecorder();
         await using var store = new InstrumentedSessionStore(new ProbeStore());
-        await RunEveryOperationAsync(store, MongoSessions.Cookies.SessionIdGenerator.NewId());
+        await RunEveryOperationAsync(store, MongoSessions.Cookies.SessionToken.New());
 
         var measured = metrics.Of(Duration, ("store", "ProbeStore"));
         Assert.That(measured.Select(m => m.Tag("operation")), Is.EqualTo(s_operations), string.Join("; ", measured));
@@ -49,7 +49,7 @@ internal sealed class StoreInstrumentationTests
     {
         using var traces = new ActivityRecorder();
         await using var store = new InstrumentedSessionStore(new ProbeStore());
-        var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
+        var id = MongoSessions.Cookies.SessionToken.New();
         await RunEveryOperationAsync(store, id);
 
         var activities = traces.WithTag("store", "ProbeStore");
@@ -72,7 +72,7 @@ internal sealed class StoreInstrumentationTests
         using var traces = new ActivityRecorder();
         var probe = new ProbeStore { FailNextUpdate = new InvalidOperationException("Cannot increment a string at n") };
         await using var store = new InstrumentedSessionStore(probe);
-        var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
+        var id = MongoSessions.Cookies.SessionToken.New();
 
         Assert.ThrowsAsync<InvalidOperationException>(async () => await store.UpdateAsync(Create(id), default));
 
@@ -99,8 +99,8 @@ internal sealed class StoreInstrumentationTests
             }
         });
         probe.ListOverride = null;
-        await store.UpdateAsync(Create(MongoSessions.Cookies.SessionIdGenerator.NewId()), default);
-        await store.UpdateAsync(Create(MongoSessions.Cookies.SessionIdGenerator.NewId()), default);
+        await store.UpdateAsync(Create(MongoSessions.Cookies.SessionToken.New()), default);
+        await store.UpdateAsync(Create(MongoSessions.Cookies.SessionToken.New()), default);
         await foreach (var _ in store.ListAsync(Now, default))
         {
             break;
@@ -142,7 +142,7 @@ internal sealed class StoreInstrumentationTests
         {
             ("load", () => store.LoadAsync("id", Now, default)),
             ("update", () => store.UpdateAsync(update, default)),
-            ("destroy", () => store.DestroyAsync("id", default)),
+            ("destroy", () => store.DestroyAsync("id", null, default)),
             ("count", () => store.CountAsync(Now, default)),
             ("list", () => store.ListAsync(Now, default)),
             ("clear", () => store.ClearAsync(default)),
@@ -173,7 +173,7 @@ internal sealed class StoreInstrumentationTests
 
         public ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken) => default;
 
-        public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) => default;
+        public ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken) => default;
 
         public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => default;
 
@@ -213,11 +213,11 @@ internal sealed class StoreInstrumentationTests
     [Test]
     public void The_session_hash_is_the_short_log_id()
     {
-        var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
+        var id = MongoSessions.Cookies.SessionToken.New();
         var hash = MongoSessions.Internal.SessionLogId.Of(id);
         Assert.That(hash, Does.Match("^[0-9a-f]{8}$"));
         Assert.That(MongoSessions.Internal.SessionLogId.Of(id), Is.EqualTo(hash));
-        Assert.That(MongoSessions.Internal.SessionLogId.Of(MongoSessions.Cookies.SessionIdGenerator.NewId()), Is.Not.EqualTo(hash));
+        Assert.That(MongoSessions.Internal.SessionLogId.Of(MongoSessions.Cookies.SessionToken.New()), Is.Not.EqualTo(hash));
     }
 
     [Test]

@@ -40,13 +40,13 @@ public sealed class EncryptionAtRestTests
     private EncryptingSessionStore Migrating(params EncryptionKey[] keys) =>
         new(_inner, new EncryptionKeyring(keys), _logs.CreateLogger("MongoSess"), migratePlaintext: true, maxAttempts: 3);
 
-    private static string NewId() => MongoSessions.Cookies.SessionIdGenerator.NewId();
+    private static string NewId() => MongoSessions.Cookies.SessionToken.New();
 
     private static SessionOperation Set(string path, object? value) => SessionOperation.Set(path, ClrToBsonMapper.Map(value, path));
 
-    private static SessionUpdate Create(string id, params SessionOperation[] operations) => new(id, operations, Now, Now.AddHours(1), createIfMissing: true);
+    private static SessionUpdate Create(string id, params SessionOperation[] operations) => new(id, MongoSessions.Cookies.SessionToken.Hash(id), operations, Now, Now.AddHours(1), createIfMissing: true);
 
-    private static SessionUpdate Update(string id, params SessionOperation[] operations) => new(id, operations, Now, Now.AddHours(1), createIfMissing: false);
+    private static SessionUpdate Update(string id, params SessionOperation[] operations) => new(id, MongoSessions.Cookies.SessionToken.Hash(id), operations, Now, Now.AddHours(1), createIfMissing: false);
 
     private async Task<SessionRecord> StoredAsync(string id) => (await _inner.LoadAsync(id, Now, default))!;
 
@@ -199,7 +199,7 @@ public sealed class EncryptionAtRestTests
         var store = Over(counting, NewKey);
         await store.UpdateAsync(Update(id, Set("n", 1)), default);
         Assert.That((counting.Calls(nameof(ISessionStore.LoadAsync)), counting.Calls(nameof(ISessionStore.UpdateAsync))), Is.EqualTo((1, 1)));
-        await store.UpdateAsync(new SessionUpdate(id, [], Now, Now.AddHours(2), createIfMissing: false), default);
+        await store.UpdateAsync(new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [], Now, Now.AddHours(2), createIfMissing: false), default);
         Assert.That((counting.Calls(nameof(ISessionStore.LoadAsync)), counting.Calls(nameof(ISessionStore.UpdateAsync))), Is.EqualTo((1, 2)), "no data, no read");
         Assert.That((await StoredAsync(id)).ExpiresAt, Is.EqualTo(Now.AddHours(2)));
     }

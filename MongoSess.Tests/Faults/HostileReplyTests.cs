@@ -30,7 +30,7 @@ internal sealed class HostileReplyTests
     public async Task ConnectAsync()
     {
         ConnectWithoutTraffic();
-        _id = MongoSessions.Cookies.SessionIdGenerator.NewId();
+        _id = MongoSessions.Cookies.SessionToken.New();
         await _store.UpdateAsync(Write(_id, "card", SessionSecret, create: true), default);
     }
 
@@ -123,7 +123,7 @@ internal sealed class HostileReplyTests
     }
 
     private static SessionUpdate Write(string id, string key, string value, bool create) =>
-        new(id, [SessionOperation.Set(key, new BsonString(value))], s_now, s_now.AddHours(1), createIfMissing: create);
+        new(id, MongoSessions.Cookies.SessionToken.Hash(id), [SessionOperation.Set(key, new BsonString(value))], s_now, s_now.AddHours(1), createIfMissing: create);
 
     private void AssertNamesTheServerWithoutSecrets(MongoSessConnectionException? error)
     {

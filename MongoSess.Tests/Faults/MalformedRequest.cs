@@ -32,7 +32,7 @@ internal static class MalformedRequest
             "huge-cookie" => Get(random, port, $"Cookie: sess={Tampered(random, victimCookie)}; {new string('a', Pick(random, 4096, 16_384, 65_536, 262_144))}={Printable(random, 10)}"),
             "duplicate-cookies" => Get(random, port, [.. Enumerable.Range(0, random.Next(2, 6)).Select(_ => $"Cookie: {CookiePairs(random, victimCookie)}")]),
             "non-ascii-cookie" => Get(random, port, $"Cookie: sess={NonAscii(random)}{Tampered(random, victimCookie)}{NonAscii(random)}"),
-            "forged-signature" => Get(random, port, $"Cookie: sess={victimCookie[..44]}{Base64Url(random, 43)}"),
+            "forged-signature" => Get(random, port, $"Cookie: sess={victimCookie[..65]}{Base64Url(random, 43)}"),
             "tampered-cookie" => Get(random, port, $"Cookie: sess={Tampered(random, victimCookie)}"),
             "truncated-cookie" => Get(random, port, $"Cookie: sess={victimCookie[..random.Next(0, victimCookie.Length)]}"),
             "empty-form" => Post(random, port, victimCookie, "application/x-www-form-urlencoded", []),
@@ -237,7 +237,7 @@ internal static class MalformedRequest
         {
             0 => $"sess={Tampered(random, victimCookie)}",
             1 => $"sess=\"{Tampered(random, victimCookie)}\"",
-            2 => $"sess={Base64Url(random, 43)}.{Base64Url(random, 43)}",
+            2 => $"sess={Base64Url(random, 64)}.{Base64Url(random, 43)}",
             3 => "sess=",
             4 => $"{Printable(random, 8).Replace('=', '_')}={Printable(random, 30)}",
             _ => $"sess={victimCookie[..random.Next(0, victimCookie.Length)]}",

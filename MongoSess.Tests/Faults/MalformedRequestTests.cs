@@ -125,7 +125,7 @@ internal sealed class MalformedRequestTests
         // 32 bytes take 43 base64url characters, whose last one has two bits to spare: a decoder that ignores them
         // would accept four spellings of one signature, and the "tampered" cookie would open the session
         var keys = new Keyring(Secret);
-        string id = MongoSessions.Cookies.SessionIdGenerator.NewId();
+        string id = MongoSessions.Cookies.SessionToken.New();
         string cookie = MongoSessions.Cookies.CookieSigner.Sign(id, keys);
         const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         int last = Alphabet.IndexOf(cookie[^1], StringComparison.Ordinal);
@@ -148,15 +148,15 @@ internal sealed class MalformedRequestTests
         return line.EndsWith(" HTTP/1.1", StringComparison.Ordinal) || line.EndsWith(" HTTP/1.0", StringComparison.Ordinal);
     }
 
-    // the victim's id and cookie come from the seed too, so a replay sends exactly the same bytes
+    // the victim's token and cookie come from the seed too, so a replay sends exactly the same bytes
     private async Task<string> CreateVictimAsync(int seed)
     {
-        var idBytes = new byte[32];
+        var idBytes = new byte[48];
         new Random(seed).NextBytes(idBytes);
         string id = System.Buffers.Text.Base64Url.EncodeToString(idBytes);
         var now = DateTimeOffset.UtcNow;
         await _store.UpdateAsync(
-            new SessionUpdate(id, [SessionOperation.Set("views", new MongoDB.Bson.BsonInt64(41)), SessionOperation.Set("user", new MongoDB.Bson.BsonString("victim"))], now, now.AddDays(14), createIfMissing: true),
+            TestTokens.Update(id, [SessionOperation.Set("views", new MongoDB.Bson.BsonInt64(41)), SessionOperation.Set("user", new MongoDB.Bson.BsonString("victim"))], now, now.AddDays(14), createIfMissing: true),
             default);
         string cookie = MongoSessions.Cookies.CookieSigner.Sign(id, new Keyring(Secret));
 
@@ -174,12 +174,13 @@ internal sealed class MalformedRequestTests
         var now = DateTimeOffset.UtcNow;
         for (int i = 0; i < 20; i++)
         {
-            var bytes = new byte[64];
+            var bytes = new byte[96];
             random.NextBytes(bytes);
-            string id = System.Buffers.Text.Base64Url.EncodeToString(bytes.AsSpan(0, 32));
-            string token = System.Buffers.Text.Base64Url.EncodeToString(bytes.AsSpan(32));
+            string id = System.Buffers.Text.Base64Url.EncodeToString(bytes.AsSpan(0, 48));
+            string token = System.Buffers.Text.Base64Url.EncodeToString(bytes.AsSpan(48));
+            var update = TestTokens.Update(id, [SessionOperation.Set("views", new MongoDB.Bson.BsonInt64(0))], now, now.AddDays(14), createIfMissing: true);
             await _store.UpdateAsync(
-                new SessionUpdate(id, [SessionOperation.Set("views", new MongoDB.Bson.BsonInt64(0))], now, now.AddDays(14), createIfMissing: true) { CsrfToken = token },
+                new SessionUpdate(update.Id, update.TokenHash, update.Operations, now, update.ExpiresAt, createIfMissing: true) { CsrfToken = token },
                 default);
             attackers.Add((MongoSessions.Cookies.CookieSigner.Sign(id, new Keyring(Secret)), token));
         }
@@ -189,7 +190,7 @@ internal sealed class MalformedRequestTests
     // every field of the stored record, the data and flash documents as their exact BSON bytes
     private async Task<string> SnapshotAsync(string victimCookie)
     {
-        var record = await _store.LoadAsync(victimCookie[..MongoSessions.Cookies.SessionIdGenerator.IdLength], DateTimeOffset.UtcNow, default);
+        var record = await _store.LoadAsync(TestTokens.KeyOf(victimCookie), DateTimeOffset.UtcNow, default);
         Assert.That(record, Is.Not.Null, "the victim session exists");
         return string.Join(
             " | ",

@@ -28,8 +28,8 @@ internal sealed class StoreUnreachableTests
         await using var store = await MongoTestConnections.ConnectAsync(MongoTestConnections.Options(
             $"mongodb://app:{Password}@{server.HostAndPort}/app?authSource=admin",
             $"&serverSelectionTimeoutMS={SelectionTimeoutMs}&connectTimeoutMS=2000"));
-        var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
-        await store.UpdateAsync(new SessionUpdate(id, [SessionOperation.Set("n", new MongoDB.Bson.BsonInt64(1))], s_now, s_now.AddHours(1), createIfMissing: true), default);
+        var id = MongoSessions.Cookies.SessionToken.New();
+        await store.UpdateAsync(new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [SessionOperation.Set("n", new MongoDB.Bson.BsonInt64(1))], s_now, s_now.AddHours(1), createIfMissing: true), default);
         await server.DisposeAsync();
 
         // the first command may still find the pooled connection and report it lost; from then on, no server is selectable
@@ -87,7 +87,7 @@ internal sealed class StoreUnreachableTests
     }
 
     private static SessionUpdate Increment(string id) =>
-        new(id, [SessionOperation.Increment("n", 1)], s_now, s_now.AddHours(1), createIfMissing: false);
+        new(id, MongoSessions.Cookies.SessionToken.Hash(id), [SessionOperation.Increment("n", 1)], s_now, s_now.AddHours(1), createIfMissing: false);
 
     // the monitor finds the server again on its next heartbeat; until then an operation may still time out
     private static async Task<T> RetryUntilAvailableAsync<T>(Func<Task<T>> operation)

@@ -5,14 +5,14 @@ public sealed class AdministrationTests : SessionTestBase
 {
     private async Task<string> StartSessionAsync(object values)
     {
-        var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
+        var id = MongoSessions.Cookies.SessionToken.New();
         var operations = new List<SessionOperation>();
         foreach (var (key, value) in (Dictionary<string, object?>)MongoSessions.Values.BsonToClrMapper.ToNatural(MongoSessions.Values.ClrToBsonMapper.Map(values, "values"))!)
         {
             operations.Add(SessionOperation.Set(key, MongoSessions.Values.ClrToBsonMapper.Map(value, key)));
         }
         var now = Clock.GetUtcNow();
-        await Store.Inner.UpdateAsync(new SessionUpdate(id, operations, now, now.AddHours(1), createIfMissing: true), default);
+        await Store.Inner.UpdateAsync(new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), operations, now, now.AddHours(1), createIfMissing: true), default);
         return id;
     }
 

@@ -28,12 +28,12 @@ public sealed class CookieTests : SessionTestBase
         static TestCaseData Case(string name, Func<string, string> forge) => new TestCaseData(forge).SetName(name);
         static char Flip(char c) => c == 'A' ? 'B' : 'A';
         yield return Case("garbage value", v => "sess=garbage");
-        yield return Case("id without signature", v => $"sess={v[..43]}");
+        yield return Case("token without signature", v => $"sess={v[..64]}");
         yield return Case("empty signature", v => $"sess={v[..44]}");
         yield return Case("tampered signature", v => $"sess={v[..44]}{Flip(v[44])}{v[45..]}");
         yield return Case("tampered last signature character", v => $"sess={v[..^1]}{Flip(v[^1])}");
-        yield return Case("signed with an unknown key", v => $"sess={MongoSessions.Cookies.CookieSigner.Sign(v[..43], new Keyring(OtherSecret))}");
-        yield return Case("truncated id", v => $"sess={v[..20]}{v[43..]}");
+        yield return Case("signed with an unknown key", v => $"sess={MongoSessions.Cookies.CookieSigner.Sign(v[..64], new Keyring(OtherSecret))}");
+        yield return Case("truncated token", v => $"sess={v[..40]}{v[64..]}");
         yield return Case("truncated signature", v => $"sess={v[..^5]}");
         yield return Case("oversized value", v => "sess=" + v + new string('a', 4000));
         yield return Case("empty value", v => "sess=");
@@ -41,7 +41,7 @@ public sealed class CookieTests : SessionTestBase
         yield return Case("separators only", v => "=; ;;;=;sess==;");
         yield return Case("signature with trailing byte", v => $"sess={v}x");
         yield return Case("non base64url character", v => $"sess={v[..5]}+{v[6..]}");
-        yield return Case("id and signature swapped", v => $"sess={v[44..]}.{v[..43]}");
+        yield return Case("token and signature swapped", v => $"sess={v[65..]}.{v[..64]}");
         yield return Case("non-ascii value", v => $"sess={v[..10]}ü{v[11..]}");
     }
 
@@ -56,7 +56,7 @@ public sealed class CookieTests : SessionTestBase
         Assert.That(Store.TotalCalls, Is.Zero, "a cookie that fails verification costs no store call");
         Assert.That(RawHttp.Body(raw), Is.EqualTo("0"), "the forged cookie does not open the victim's session");
         var written = RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + forge(victim)));
-        Assert.That(written, Does.StartWith("1 ").And.Not.Contain(victim[..43]), "a write starts a new session");
+        Assert.That(written, Does.StartWith("1 ").And.Not.Contain(victim[..20]), "a write starts a new session");
         Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: sess=" + victim)), Is.EqualTo("1"), "the victim is untouched");
         Assert.That(Server.Errors, Is.Empty);
     }
@@ -67,7 +67,7 @@ public sealed class CookieTests : SessionTestBase
         ServeCounter();
         var valid = await StartSessionAsync();
         var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/", "Cookie: sess=ünïcødé; other=x; sess=" + valid + "; sess=junk");
-        Assert.That(RawHttp.Body(raw), Does.StartWith("2 " + valid[..43]), "the valid one of several is used");
+        Assert.That(RawHttp.Body(raw), Does.StartWith("2 " + valid[..20]), "the valid one of several is used");
     }
 
     [Test]
@@ -90,8 +90,8 @@ public sealed class CookieTests : SessionTestBase
         Assert.That(RawHttp.Body(raw), Is.EqualTo("1"));
         var reissued = SessionCookieValue(raw);
         Assert.That(reissued, Is.Not.Null.And.Not.EqualTo(old));
-        Assert.That(reissued![..43], Is.EqualTo(old[..43]), "same session");
-        Assert.That(reissued, Is.EqualTo(MongoSessions.Cookies.CookieSigner.Sign(old[..43], new Keyring(OtherSecret))));
+        Assert.That(reissued![..64], Is.EqualTo(old[..64]), "same session");
+        Assert.That(reissued, Is.EqualTo(MongoSessions.Cookies.CookieSigner.Sign(old[..64], new Keyring(OtherSecret))));
 
         // a cookie already signed with the first key is not re-issued on a read
         var again = await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: sess=" + reissued);
@@ -109,7 +109,7 @@ public sealed class CookieTests : SessionTestBase
         var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/");
         var line = RawHttp.HeaderLines(raw, "Set-Cookie").Single();
         var expires = Clock.GetUtcNow().AddDays(14).UtcDateTime.ToString("r");
-        Assert.That(line, Does.Match($"^sess=[A-Za-z0-9_-]{{43}}\\.[A-Za-z0-9_-]{{43}}; Path=/; Max-Age=1209600; Expires={expires}; HttpOnly; SameSite=Lax$"));
+        Assert.That(line, Does.Match($"^sess=[A-Za-z0-9_-]{{64}}\\.[A-Za-z0-9_-]{{43}}; Path=/; Max-Age=1209600; Expires={expires}; HttpOnly; SameSite=Lax$"));
     }
 
     [Test]

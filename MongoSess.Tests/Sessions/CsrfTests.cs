@@ -41,7 +41,7 @@ public sealed class CsrfTests : SessionTestBase
         ServeRoutes();
         var first = await RawHttp.SendAsync(Server!.Port, "GET", "/token");
         var token = RawHttp.Body(first);
-        Assert.That(token, Does.Match("^[A-Za-z0-9_-]{43}$"), "32 random bytes, base64url");
+        Assert.That(token, Does.Match("^[A-Za-z0-9_-]{64}$"), "48 random bytes, base64url");
         Assert.That(SessionCookieValue(first), Is.Null, "no session");
         var csrfLine = RawHttp.HeaderLines(first, "Set-Cookie").Single();
         Assert.That(csrfLine, Does.StartWith("sess.csrf=").And.Contain("HttpOnly").And.Not.Contain("Max-Age"), "a signed browser-session cookie");

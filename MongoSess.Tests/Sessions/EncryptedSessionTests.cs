@@ -41,8 +41,8 @@ public sealed class EncryptedSessionTests : SessionTestBase
         });
         using var browser = Server!.CreateBrowser();
         var id = await GetTextAsync(browser, "/login");
-        Assert.That(await GetTextAsync(browser, "/"), Is.EqualTo("ann-private welcome-private 1 43"));
-        Assert.That(await GetTextAsync(browser, "/"), Is.EqualTo("ann-private - 2 43"), "the flash showed once");
+        Assert.That(await GetTextAsync(browser, "/"), Is.EqualTo("ann-private welcome-private 1 64"));
+        Assert.That(await GetTextAsync(browser, "/"), Is.EqualTo("ann-private - 2 64"), "the flash showed once");
 
         var stored = (await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!;
         Assert.That(stored.Data.Keys, Is.EqualTo(new[] { EncryptingSessionStore.Field }));

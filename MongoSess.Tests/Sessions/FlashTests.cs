@@ -162,7 +162,8 @@ public sealed class FlashTests : SessionTestBase
             // another request flashes right after this one took the waiting entries
             id = session.Id;
             var entry = new BsonDocument().Add("v", new BsonString("second")).Add("t", BsonConversions.FromDateTimeOffset(Clock.GetUtcNow()));
-            await Store.Inner.UpdateAsync(new SessionUpdate(id!, [SessionOperation.FlashSet("msg.concurrent", entry)], Clock.GetUtcNow(), null, createIfMissing: false), default);
+            var stored = await Store.Inner.LoadAsync(id!, Clock.GetUtcNow(), default);
+            await Store.Inner.UpdateAsync(new SessionUpdate(id!, stored!.TokenHash!, [SessionOperation.FlashSet("msg.concurrent", entry)], Clock.GetUtcNow(), null, createIfMissing: false), default);
         });
         var cookie = await CookieAfterAsync("/flash?msg=first");
         Assert.That(await ReadAsync(cookie), Is.EqualTo("first"));

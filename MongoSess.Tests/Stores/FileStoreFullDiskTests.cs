@@ -29,18 +29,18 @@ public sealed class FileStoreFullDiskTests
     public async Task A_write_on_a_full_disk_is_store_unavailable_changes_nothing_and_works_once_space_returns()
     {
         await using var store = Store();
-        var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
-        await store.UpdateAsync(new SessionUpdate(id, [SessionOperation.Increment("n", 1)], Now, Now.AddHours(1), createIfMissing: true), default);
+        var id = MongoSessions.Cookies.SessionToken.New();
+        await store.UpdateAsync(new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [SessionOperation.Increment("n", 1)], Now, Now.AddHours(1), createIfMissing: true), default);
 
         _full = true;
         var e = Assert.ThrowsAsync<MongoSessStoreUnavailableException>(async () =>
-            await store.UpdateAsync(new SessionUpdate(id, [SessionOperation.Increment("n", 1)], Now, Now.AddHours(1), createIfMissing: false), default));
+            await store.UpdateAsync(new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [SessionOperation.Increment("n", 1)], Now, Now.AddHours(1), createIfMissing: false), default));
         Assert.That(e!.Message, Does.Contain("No space left on device"));
         Assert.That((await store.LoadAsync(id, Now, default))!.Data.Find("n")!.ToInt64(), Is.EqualTo(1), "the acknowledged value is kept");
         Assert.That(Directory.EnumerateFiles(_directory, ".tmp-*"), Is.Empty, "no temporary file left behind");
 
         _full = false;
-        await store.UpdateAsync(new SessionUpdate(id, [SessionOperation.Increment("n", 1)], Now, Now.AddHours(1), createIfMissing: false), default);
+        await store.UpdateAsync(new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [SessionOperation.Increment("n", 1)], Now, Now.AddHours(1), createIfMissing: false), default);
         Assert.That((await store.LoadAsync(id, Now, default))!.Data.Find("n")!.ToInt64(), Is.EqualTo(2));
     }
 

@@ -26,13 +26,16 @@ public abstract class SessionStoreContract
         }
     }
 
-    protected static string NewId() => MongoSessions.Cookies.SessionIdGenerator.NewId();
+    protected static string NewId() => MongoSessions.Cookies.SessionToken.New();
+
+    // store-level tests use each key as its own token
+    protected static string Hash(string token) => MongoSessions.Cookies.SessionToken.Hash(token);
 
     protected static SessionUpdate Create(string id, params SessionOperation[] operations) =>
-        new(id, operations, Now, Later, createIfMissing: true);
+        new(id, MongoSessions.Cookies.SessionToken.Hash(id), operations, Now, Later, createIfMissing: true);
 
     protected static SessionUpdate Update(string id, params SessionOperation[] operations) =>
-        new(id, operations, Now.AddMinutes(1), Later.AddMinutes(1), createIfMissing: false);
+        new(id, MongoSessions.Cookies.SessionToken.Hash(id), operations, Now.AddMinutes(1), Later.AddMinutes(1), createIfMissing: false);
 
     protected static SessionOperation Set(string path, object? value) => SessionOperation.Set(path, ClrToBsonMapper.Map(value, path));
 
@@ -85,14 +88,14 @@ public abstract class SessionStoreContract
     public async Task The_absolute_expiry_ends_a_session_that_is_still_active()
     {
         var id = NewId();
-        var create = new SessionUpdate(id, [Set("a", 1)], Now, Now.AddHours(5), createIfMissing: true) { AbsoluteExpiresAt = Now.AddHours(2) };
+        var create = new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [Set("a", 1)], Now, Now.AddHours(5), createIfMissing: true) { AbsoluteExpiresAt = Now.AddHours(2) };
         Assert.That((await Store.UpdateAsync(create, default))!.AbsoluteExpiresAt, Is.EqualTo(Now.AddHours(2)));
-        var write = new SessionUpdate(id, [Set("b", 2)], Now.AddHours(1), Now.AddHours(6), createIfMissing: false);
+        var write = new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [Set("b", 2)], Now.AddHours(1), Now.AddHours(6), createIfMissing: false);
         Assert.That((await Store.UpdateAsync(write, default))!.AbsoluteExpiresAt, Is.EqualTo(Now.AddHours(2)));
         Assert.That((await Store.LoadAsync(id, Now.AddHours(2).AddMilliseconds(-1), default))!.AbsoluteExpiresAt, Is.EqualTo(Now.AddHours(2)));
         Assert.That(await Store.LoadAsync(id, Now.AddHours(2), default), Is.Null);
         Assert.That(await Store.CountAsync(Now.AddHours(2), default), Is.Zero);
-        Assert.That(await Store.UpdateAsync(new SessionUpdate(id, [Set("c", 3)], Now.AddHours(3), Now.AddHours(9), createIfMissing: false), default), Is.Null);
+        Assert.That(await Store.UpdateAsync(new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [Set("c", 3)], Now.AddHours(3), Now.AddHours(9), createIfMissing: false), default), Is.Null);
         Assert.That(await Store.RemoveExpiredAsync(Now.AddHours(3), default), Is.EqualTo(1));
     }
 
@@ -101,7 +104,7 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
-        var late = new SessionUpdate(id, [Set("b", 2)], Later, Later.AddHours(1), createIfMissing: false);
+        var late = new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [Set("b", 2)], Later, Later.AddHours(1), createIfMissing: false);
         Assert.That(await Store.UpdateAsync(late, default), Is.Null);
         Assert.That(await Store.LoadAsync(id, Later.AddMinutes(-1), default), Is.Not.Null.And.Property("ExpiresAt").EqualTo(Later), "the expiry did not move");
     }
@@ -111,7 +114,7 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("old", 1)), default);
-        var fresh = new SessionUpdate(id, [Set("new", 2)], Later, Later.AddHours(1), createIfMissing: true);
+        var fresh = new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [Set("new", 2)], Later, Later.AddHours(1), createIfMissing: true);
         Assert.That(await Store.UpdateAsync(fresh, default), Is.Not.Null);
         var record = await Store.LoadAsync(id, Later, default);
         Assert.That(record!.Data.Contains("old"), Is.False);
@@ -216,7 +219,7 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
-        var flag = new SessionUpdate(id, [], Now, expiresAt: null, createIfMissing: false) { BrowserSessionCookie = true };
+        var flag = new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [], Now, expiresAt: null, createIfMissing: false) { BrowserSessionCookie = true };
         Assert.That((await Store.UpdateAsync(flag, default))!.BrowserSessionCookie, Is.True);
         Assert.That((await Store.LoadAsync(id, Now, default))!.ExpiresAt, Is.EqualTo(Later));
         Assert.That((await Store.UpdateAsync(Update(id, Set("b", 2)), default))!.BrowserSessionCookie, Is.True);
@@ -228,7 +231,7 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
-        SessionUpdate Token(string token, bool replace) => new(id, [], Now, Later, createIfMissing: false) { CsrfToken = token, ReplaceCsrfToken = replace };
+        SessionUpdate Token(string token, bool replace) => new(id, MongoSessions.Cookies.SessionToken.Hash(id), [], Now, Later, createIfMissing: false) { CsrfToken = token, ReplaceCsrfToken = replace };
         Assert.That((await Store.UpdateAsync(Token("first", replace: false), default))!.CsrfToken, Is.EqualTo("first"));
         Assert.That((await Store.UpdateAsync(Token("second", replace: false), default))!.CsrfToken, Is.EqualTo("first"), "a first use that lost the race gets the winner's token");
         Assert.That((await Store.UpdateAsync(Token("third", replace: true), default))!.CsrfToken, Is.EqualTo("third"));
@@ -244,7 +247,7 @@ public abstract class SessionStoreContract
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
         var tokens = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
-            (await Store.UpdateAsync(new SessionUpdate(id, [], Now, Later, createIfMissing: false) { CsrfToken = $"token{i}" }, default))!.CsrfToken)));
+            (await Store.UpdateAsync(new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [], Now, Later, createIfMissing: false) { CsrfToken = $"token{i}" }, default))!.CsrfToken)));
         Assert.That(tokens.Distinct().Count(), Is.EqualTo(1));
         Assert.That((await Store.LoadAsync(id, Now, default))!.CsrfToken, Is.EqualTo(tokens[0]));
     }
@@ -287,8 +290,57 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
-        Assert.That(await Store.DestroyAsync(id, default), Is.True);
-        Assert.That(await Store.DestroyAsync(id, default), Is.False);
+        Assert.That(await Store.DestroyAsync(id, null, default), Is.True);
+        Assert.That(await Store.DestroyAsync(id, null, default), Is.False);
+        Assert.That(await Store.LoadAsync(id, Now, default), Is.Null);
+    }
+
+    [Test]
+    public async Task A_record_keeps_the_token_hash_and_opens_only_to_it()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        var record = await Store.LoadAsync(id, Now, default);
+        Assert.That(record!.TokenHash, Is.EqualTo(Hash(id)));
+        Assert.That(record.TokenReplacedAt, Is.Null);
+
+        var wrong = new SessionUpdate(id, Hash("another token"), [Set("a", 2)], Now, Later, createIfMissing: false);
+        Assert.That(await Store.UpdateAsync(wrong, default), Is.Null, "another token's update changes nothing");
+        var wrongCreate = new SessionUpdate(id, Hash("another token"), [Set("a", 3)], Now, Later, createIfMissing: true);
+        Assert.That(await Store.UpdateAsync(wrongCreate, default), Is.Null, "nor may it create over a live session");
+        Assert.That((await Store.LoadAsync(id, Now, default))!.Data.Find("a"), Is.EqualTo(new BsonInt32(1)));
+    }
+
+    [Test]
+    public async Task A_regeneration_swaps_the_token_hash_in_the_same_step_as_its_operations()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        var regenerate = new SessionUpdate(id, Hash(id), [SessionOperation.Increment("n", 1)], Now.AddMinutes(1), Later.AddMinutes(1), createIfMissing: false)
+        {
+            NewTokenHash = Hash("new token"),
+        };
+        var result = await Store.UpdateAsync(regenerate, default);
+        Assert.That(result!.Values.Find("n"), Is.EqualTo(new BsonInt64(1)));
+
+        var record = await Store.LoadAsync(id, Now, default);
+        Assert.That(record!.TokenHash, Is.EqualTo(Hash("new token")));
+        Assert.That(record.TokenReplacedAt, Is.EqualTo(Now.AddMinutes(1)));
+        Assert.That(record.Data.Find("a"), Is.EqualTo(new BsonInt32(1)), "the data stays where it is");
+        Assert.That(await Store.UpdateAsync(Update(id, Set("old", 1)), default), Is.Null, "the old token's writes change nothing");
+        var withNew = new SessionUpdate(id, Hash("new token"), [Set("new", 1)], Now.AddMinutes(2), Later.AddMinutes(2), createIfMissing: false);
+        Assert.That(await Store.UpdateAsync(withNew, default), Is.Not.Null);
+        Assert.That((await Store.LoadAsync(id, Now, default))!.Data.Keys, Is.EquivalentTo(new[] { "a", "n", "new" }));
+    }
+
+    [Test]
+    public async Task Destroy_with_a_token_hash_ends_only_the_session_holding_that_token()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        Assert.That(await Store.DestroyAsync(id, Hash("another token"), default), Is.False);
+        Assert.That(await Store.LoadAsync(id, Now, default), Is.Not.Null);
+        Assert.That(await Store.DestroyAsync(id, Hash(id), default), Is.True);
         Assert.That(await Store.LoadAsync(id, Now, default), Is.Null);
     }
 
@@ -297,7 +349,7 @@ public abstract class SessionStoreContract
     {
         var live = NewId();
         var dying = NewId();
-        await Store.UpdateAsync(new SessionUpdate(live, [Set("n", 1)], Now, Later.AddHours(5), createIfMissing: true), default);
+        await Store.UpdateAsync(new SessionUpdate(live, MongoSessions.Cookies.SessionToken.Hash(live), [Set("n", 1)], Now, Later.AddHours(5), createIfMissing: true), default);
         await Store.UpdateAsync(Create(dying, Set("n", 2)), default);
         var afterDying = Later.AddMinutes(1);
 

@@ -28,10 +28,10 @@ internal sealed class CountingStore(ISessionStore inner) : DelegatingSessionStor
         return base.UpdateAsync(update, cancellationToken);
     }
 
-    public override ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken)
+    public override ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken)
     {
         Count(nameof(DestroyAsync));
-        return base.DestroyAsync(id, cancellationToken);
+        return base.DestroyAsync(id, tokenHash, cancellationToken);
     }
 
     public override ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -4,13 +4,13 @@ using System.Text;
 
 namespace MongoSessions.Cookies;
 
-/// <summary>Signs and verifies cookie values of the form <c>&lt;id&gt;.&lt;base64url HMAC-SHA256 of the id&gt;</c>.</summary>
+/// <summary>Signs and verifies cookie values of the form <c>&lt;token&gt;.&lt;base64url HMAC-SHA256 of the token&gt;</c>.</summary>
 internal static class CookieSigner
 {
     public const int SignatureLength = 43;
 
     /// <summary>The longest cookie value we could have issued; anything longer is rejected before any hashing.</summary>
-    public const int ValueLength = SessionIdGenerator.IdLength + 1 + SignatureLength;
+    public const int ValueLength = SessionToken.Length + 1 + SignatureLength;
 
     public static string Sign(string id, Keyring keys)
     {
@@ -22,7 +22,7 @@ internal static class CookieSigner
     /// <returns>The number of characters written.</returns>
     public static int Sign(string id, Keyring keys, Span<char> destination)
     {
-        Span<byte> idBytes = stackalloc byte[SessionIdGenerator.IdLength];
+        Span<byte> idBytes = stackalloc byte[SessionToken.Length];
         int idLength = Encoding.ASCII.GetBytes(id, idBytes);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         PerThreadHmac.Compute(keys.Keys[0], idBytes[..idLength], mac);
@@ -46,22 +46,22 @@ internal static class CookieSigner
     /// <returns>The verification outcome; the id is only set when a key matched, and only then does the MAC mean anything.</returns>
     public static CookieVerification Verify(ReadOnlySpan<char> value, Keyring keys, Span<byte> mac)
     {
-        if (value.Length != ValueLength || value[SessionIdGenerator.IdLength] != '.')
+        if (value.Length != ValueLength || value[SessionToken.Length] != '.')
         {
             return CookieVerification.Invalid(CookieRejection.Malformed);
         }
-        var id = value[..SessionIdGenerator.IdLength];
-        if (!SessionIdGenerator.IsWellFormed(id))
+        var id = value[..SessionToken.Length];
+        if (!SessionToken.IsWellFormed(id))
         {
             return CookieVerification.Invalid(CookieRejection.Malformed);
         }
         var presented = mac[..HMACSHA256.HashSizeInBytes];
-        if (Base64Url.DecodeFromChars(value[(SessionIdGenerator.IdLength + 1)..], presented, out _, out int written) != System.Buffers.OperationStatus.Done
+        if (Base64Url.DecodeFromChars(value[(SessionToken.Length + 1)..], presented, out _, out int written) != System.Buffers.OperationStatus.Done
             || written != presented.Length)
         {
             return CookieVerification.Invalid(CookieRejection.Malformed);
         }
-        Span<byte> idBytes = stackalloc byte[SessionIdGenerator.IdLength];
+        Span<byte> idBytes = stackalloc byte[SessionToken.Length];
         Encoding.ASCII.GetBytes(id, idBytes);
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
         var ring = keys.Keys;

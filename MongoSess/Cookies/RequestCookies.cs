@@ -14,7 +14,7 @@ internal sealed class RequestCookies
     private readonly HttpListenerResponse _response;
     private readonly ILogger _logger;
     private bool _read;
-    private string? _verifiedId;
+    private string? _verifiedToken;
     private bool _signedWithOldKey;
     private bool _requestHadCookie;
     private string? _written;
@@ -35,13 +35,13 @@ internal sealed class RequestCookies
 
     public SessionCookieOptions Options { get; }
 
-    /// <summary>The id the session cookie names, or null: none sent, none verified, or two different ones verified.</summary>
-    public string? VerifiedId
+    /// <summary>The session token the cookie carries, or null: none sent, none verified, or two different ones verified.</summary>
+    public string? VerifiedToken
     {
         get
         {
             Read();
-            return _verifiedId;
+            return _verifiedToken;
         }
     }
 
@@ -101,7 +101,7 @@ internal sealed class RequestCookies
         {
             throw new InvalidOperationException("Cannot issue a CSRF token: the response headers were already sent. Ask for the token before writing the response body.");
         }
-        var token = SessionIdGenerator.NewId();
+        var token = SessionToken.New();
         _response.AppendHeader("Set-Cookie", SetCookieWriter.BuildSigned(Options, token, Options.Keys!, default, lifetime: null, now, IsSecure(), CsrfSuffix));
         if (_response.Headers["Cache-Control"] is null)
         {
@@ -115,18 +115,18 @@ internal sealed class RequestCookies
     /// Sends the session cookie; its lifetime follows <paramref name="expiresAt"/> (the session's effective expiry), or
     /// the shorter <see cref="SessionCookieOptions.MaxAge"/>, unless it is a browser-session cookie.
     /// </summary>
-    public void WriteSession(string id, DateTimeOffset expiresAt, bool browserSession, DateTimeOffset now)
+    public void WriteSession(string token, DateTimeOffset expiresAt, bool browserSession, DateTimeOffset now)
     {
         // an explicit MaxAge may shorten the cookie, never make it outlive the session it names (idle or absolute expiry)
         var remaining = expiresAt - now;
         TimeSpan? lifetime = browserSession || Options.MaxAge == TimeSpan.Zero ? null
             : Options.MaxAge is { } maxAge && maxAge < remaining ? maxAge : remaining;
         ReadOnlySpan<byte> knownMac = default;
-        if (_verifiedMacIsCurrent && id == _verifiedId)
+        if (_verifiedMacIsCurrent && token == _verifiedToken)
         {
             knownMac = _verifiedMac;
         }
-        Write(SetCookieWriter.BuildSigned(Options, id, Options.Keys!, knownMac, lifetime, now, IsSecure()));
+        Write(SetCookieWriter.BuildSigned(Options, token, Options.Keys!, knownMac, lifetime, now, IsSecure()));
         _signedWithOldKey = false;
     }
 
@@ -147,7 +147,7 @@ internal sealed class RequestCookies
         }
         if (ReadSigned(header, Options.NameFor(IsSecure()), _verifiedMac, logRejections: true, out _requestHadCookie) is { } verified)
         {
-            _verifiedId = verified.Id;
+            _verifiedToken = verified.Id;
             _signedWithOldKey = !verified.SignedWithCurrentKey;
             _verifiedMacIsCurrent = verified.SignedWithCurrentKey;
         }

@@ -41,10 +41,10 @@ internal sealed class InstrumentedSessionStore : ISessionStore
             ? ObserveAsync(StoreOperationName.Update, update.Id, update, static (store, u, ct) => store.UpdateAsync(u, ct), cancellationToken)
             : _inner.UpdateAsync(update, cancellationToken);
 
-    public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) =>
+    public ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved
-            ? ObserveAsync(StoreOperationName.Destroy, id, id, static (store, i, ct) => store.DestroyAsync(i, ct), cancellationToken)
-            : _inner.DestroyAsync(id, cancellationToken);
+            ? ObserveAsync(StoreOperationName.Destroy, id, (id, tokenHash), static (store, s, ct) => store.DestroyAsync(s.id, s.tokenHash, ct), cancellationToken)
+            : _inner.DestroyAsync(id, tokenHash, cancellationToken);
 
     public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved

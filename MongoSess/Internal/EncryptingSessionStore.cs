@@ -44,7 +44,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
         {
             return null;
         }
-        if (stale)
+        if (stale && stored.TokenHash is not null)
         {
             // written in the clear (before encryption was turned on) or with a retired key: seal it with the current
             // key now, once, so old keys can leave the ring; a concurrent write that wins does the same
@@ -67,7 +67,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
         for (int attempt = 1; ; attempt++)
         {
             var stored = await _inner.LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false);
-            if (stored is null || Decrypt(stored, out _) is not { } plain)
+            if (stored is null || !stored.IsOpenedBy(update) || Decrypt(stored, out _) is not { } plain)
             {
                 return null;
             }
@@ -97,10 +97,9 @@ internal sealed class EncryptingSessionStore : ISessionStore
     {
         var plain = SessionRecord.CreateFrom(update, out var result);
         // created at version 1 (the compare-and-swap from "no version"), which the value is bound to
-        var sealedUpdate = new SessionUpdate(update.Id, [SessionOperation.Set(Field, Sealed(plain, version: 1))], update.Now, update.ExpiresAt, createIfMissing: true)
+        var sealedUpdate = new SessionUpdate(update.Id, update.TokenHash, [SessionOperation.Set(Field, Sealed(plain, version: 1))], update.Now, update.ExpiresAt, createIfMissing: true)
         {
             AbsoluteExpiresAt = update.AbsoluteExpiresAt,
-            CreatedAt = update.CreatedAt,
             CsrfToken = update.CsrfToken,
             ReplaceCsrfToken = update.ReplaceCsrfToken,
             BrowserSessionCookie = update.BrowserSessionCookie,
@@ -110,7 +109,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
         return written is null ? null : Merge(result, written);
     }
 
-    public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) => _inner.DestroyAsync(id, cancellationToken);
+    public ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken) => _inner.DestroyAsync(id, tokenHash, cancellationToken);
 
     public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => _inner.CountAsync(now, cancellationToken);
 
@@ -162,7 +161,8 @@ internal sealed class EncryptingSessionStore : ISessionStore
         }
         stale = !plain.UnderCurrentKey;
         return new SessionRecord(
-            stored.Id, plain.Data, stored.CreatedAt, stored.ExpiresAt, stored.BrowserSessionCookie, stored.AbsoluteExpiresAt, stored.CsrfToken, plain.Flash)
+            stored.Id, plain.Data, stored.CreatedAt, stored.ExpiresAt, stored.BrowserSessionCookie, stored.AbsoluteExpiresAt, stored.CsrfToken, plain.Flash,
+            stored.TokenHash, stored.TokenReplacedAt)
         {
             Version = stored.Version,
         };
@@ -174,7 +174,8 @@ internal sealed class EncryptingSessionStore : ISessionStore
 
     /// <summary>
     /// The compare-and-swap write of <paramref name="plain"/> over <paramref name="stored"/>: the new sealed value, the
-    /// removal of anything stored in the clear, and <paramref name="source"/>'s expiry, cookie flag and CSRF token.
+    /// removal of anything stored in the clear, and <paramref name="source"/>'s expiry, cookie flag, CSRF token and new
+    /// token hash (a regeneration), on the token hash the stored record had.
     /// </summary>
     private SessionUpdate SealUpdate(SessionRecord stored, SessionRecord plain, DateTimeOffset now, DateTimeOffset? expiresAt, SessionUpdate? source)
     {
@@ -191,8 +192,9 @@ internal sealed class EncryptingSessionStore : ISessionStore
             operations.Add(SessionOperation.FlashUnset(key));
         }
         operations.Add(SessionOperation.Set(Field, Sealed(plain, stored.Version + 1)));
-        return new SessionUpdate(stored.Id, operations, now, expiresAt, createIfMissing: false)
+        return new SessionUpdate(stored.Id, stored.TokenHash!, operations, now, expiresAt, createIfMissing: false)
         {
+            NewTokenHash = source?.NewTokenHash,
             BrowserSessionCookie = source?.BrowserSessionCookie,
             CsrfToken = source?.CsrfToken,
             ReplaceCsrfToken = source?.ReplaceCsrfToken ?? false,

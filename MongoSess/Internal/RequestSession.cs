@@ -19,7 +19,12 @@ internal sealed class RequestSession
     private bool _lotteryDrawn;
     private bool _idRead;
     private bool _loaded;
+    // the token the cookie carries (or this request issued), the session key it names, and the hash the store knows
+    private string? _token;
     private string? _id;
+    private string? _tokenHash;
+    // a regeneration replaced the presented token a moment ago: this request sees no session and must not start one
+    private bool _replaced;
     private SessionRecord? _record;
     private Dictionary<string, BsonDocument>? _flash;
     private HashSet<string>? _flashShown;
@@ -30,6 +35,7 @@ internal sealed class RequestSession
         _cookies = cookies;
     }
 
+    /// <summary>The session's key, or null.</summary>
     public string? Id
     {
         get
@@ -70,28 +76,35 @@ internal sealed class RequestSession
             var expiresAt = now + _manager.Expires;
             if (_id is not null)
             {
-                var existing = new SessionUpdate(_id, operations, now, expiresAt, createIfMissing: false) { CsrfToken = csrfToken, ReplaceCsrfToken = replaceCsrfToken };
+                var existing = new SessionUpdate(_id, _tokenHash!, operations, now, expiresAt, createIfMissing: false) { CsrfToken = csrfToken, ReplaceCsrfToken = replaceCsrfToken };
                 var result = await Store.UpdateAsync(existing, cancellationToken).ConfigureAwait(false);
                 if (result is not null)
                 {
                     UpdateCachedCopy(operations, result, expiresAt);
-                    _cookies.WriteSession(_id, Earliest(expiresAt, result.AbsoluteExpiresAt), result.BrowserSessionCookie, now);
+                    _cookies.WriteSession(_token!, Earliest(expiresAt, result.AbsoluteExpiresAt), result.BrowserSessionCookie, now);
                     return result;
                 }
-                // ended or expired elsewhere: that id must never come back, so a write starts a new session
+                if (create)
+                {
+                    // a new session's cookie would overwrite the one a regeneration just sent: find out which it is
+                    await NoteIfReplacedAsync(now, cancellationToken).ConfigureAwait(false);
+                }
+                // ended or expired elsewhere: that session must never come back, so a write starts a new one
                 Forget();
             }
             if (!create)
             {
                 return null;
             }
-            var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, expiresAt, createIfMissing: true)
+            ThrowIfReplaced();
+            var token = SessionToken.New();
+            var update = new SessionUpdate(SessionToken.KeyOf(token), SessionToken.Hash(token), operations, now, expiresAt, createIfMissing: true)
             {
                 AbsoluteExpiresAt = now + _manager.AbsoluteTimeout,
                 // a form rendered before the session existed carries the sessionless token: the new session adopts it
                 CsrfToken = csrfToken ?? _cookies.SessionlessCsrfToken,
             };
-            var created = await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
+            var created = await CreateLockedAsync(update, token, cancellationToken).ConfigureAwait(false);
             SessionMetrics.Created();
             return created;
         }
@@ -108,12 +121,20 @@ internal sealed class RequestSession
         try
         {
             ReadId();
+            bool browserHasCookie = _id is not null || _cookies.BrowserHasCookie;
             if (_id is not null)
             {
-                await Store.DestroyAsync(_id, cancellationToken).ConfigureAwait(false);
-                SessionMetrics.Ended();
+                if (await Store.DestroyAsync(_id, _tokenHash, cancellationToken).ConfigureAwait(false))
+                {
+                    SessionMetrics.Ended();
+                }
+                else
+                {
+                    await NoteIfReplacedAsync(_manager.Now(), cancellationToken).ConfigureAwait(false);
+                }
             }
-            bool browserHasCookie = _id is not null || _cookies.BrowserHasCookie;
+            // deleting the cookie would delete the one a regeneration just sent, and log that browser out
+            ThrowIfReplaced();
             Forget();
             if (browserHasCookie)
             {
@@ -138,7 +159,7 @@ internal sealed class RequestSession
                 return;
             }
             var now = _manager.Now();
-            var update = new SessionUpdate(_id, [], now, expiresAt: null, createIfMissing: false) { BrowserSessionCookie = true };
+            var update = new SessionUpdate(_id, _tokenHash!, [], now, expiresAt: null, createIfMissing: false) { BrowserSessionCookie = true };
             if (await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is null)
             {
                 Forget();
@@ -148,7 +169,7 @@ internal sealed class RequestSession
             {
                 _record.BrowserSessionCookie = true;
             }
-            _cookies.WriteSession(_id, now, browserSession: true, now);
+            _cookies.WriteSession(_token!, now, browserSession: true, now);
         }
         finally
         {
@@ -157,35 +178,33 @@ internal sealed class RequestSession
     }
 
     /// <summary>
-    /// Moves the session to a new id: the data, creation time and cookie kind are copied to a new session, the old id
-    /// is deleted, and the new cookie is sent. Does nothing without a session.
+    /// Gives the session a new token in one atomic store step on the session itself: its data, flash entries, creation
+    /// time and cookie kind stay where they are, every write acknowledged before it (on the old token) is kept, the old
+    /// token opens nothing afterwards, and a session ended before or during it stays ended. The CSRF token is replaced
+    /// too. Sends the new cookie. Does nothing without a session.
     /// </summary>
-    /// <returns>True when the session was regenerated.</returns>
+    /// <returns>True when the session was regenerated; false when there was no session (or it ended meanwhile).</returns>
     public async Task<bool> RegenerateAsync(IReadOnlyList<SessionOperation> extraOperations, CancellationToken cancellationToken)
     {
         var gate = await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var old = await LoadLockedAsync(cancellationToken).ConfigureAwait(false);
-            if (old is null)
+            ReadId();
+            if (_id is null)
             {
                 return false;
             }
+            if (_cookies.HeadersSent)
+            {
+                throw new InvalidOperationException(
+                    "Cannot regenerate the session: the response headers were already sent, so its new cookie could not reach the browser. " +
+                    "Regenerate before writing the response body.");
+            }
             var now = _manager.Now();
-            var operations = new List<SessionOperation>(old.Data.Count + old.Flash.Count + TakenFlash.Count + extraOperations.Count);
-            foreach (var element in old.Data.Document)
-            {
-                operations.Add(SessionOperation.Set(element.Name, element.Value.DeepClone()));
-            }
-            // flash entries not shown yet move too: a message flashed just before a login must survive it, whether it
-            // still waits in the store or this request took it with its load and has not shown it
-            foreach (var element in old.Flash.Document)
-            {
-                if (element.Value is BsonDocument { ElementCount: > 0 })
-                {
-                    operations.Add(SessionOperation.FlashSet(element.Name, element.Value.DeepClone()));
-                }
-            }
+            var expiresAt = now + _manager.Expires;
+            // flash entries this request took with its load and has not shown go back, so a message flashed just
+            // before a login survives it; entries still waiting in the store stay there, on the same session
+            var operations = new List<SessionOperation>(TakenFlash.Count + extraOperations.Count);
             foreach (var (key, entry) in TakenFlash)
             {
                 if (_flashShown is null || !_flashShown.Contains(key))
@@ -194,17 +213,25 @@ internal sealed class RequestSession
                 }
             }
             operations.AddRange(extraOperations);
-            var update = new SessionUpdate(SessionIdGenerator.NewId(), operations, now, now + _manager.Expires, createIfMissing: true)
+            var token = SessionToken.NewFor(_id);
+            var update = new SessionUpdate(_id, _tokenHash!, operations, now, expiresAt, createIfMissing: false)
             {
-                CreatedAt = old.CreatedAt,
-                AbsoluteExpiresAt = old.AbsoluteExpiresAt,
-                BrowserSessionCookie = old.BrowserSessionCookie,
+                NewTokenHash = SessionToken.Hash(token),
                 // OWASP: a new session after a privilege change also gets a new anti-CSRF token
-                CsrfToken = old.CsrfToken is null ? null : SessionIdGenerator.NewId(),
+                CsrfToken = SessionToken.New(),
+                ReplaceCsrfToken = true,
             };
-            await CreateLockedAsync(update, cancellationToken).ConfigureAwait(false);
-            // the old id goes last: should this fail, the caller sees the error while the old cookie still works
-            await Store.DestroyAsync(old.Id, cancellationToken).ConfigureAwait(false);
+            var result = await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false);
+            if (result is null)
+            {
+                // ended, expired or regenerated elsewhere: nothing to move, and nothing comes back
+                Forget();
+                return false;
+            }
+            _token = token;
+            _tokenHash = update.NewTokenHash;
+            UpdateCachedCopy(operations, result, expiresAt);
+            _cookies.WriteSession(token, Earliest(expiresAt, result.AbsoluteExpiresAt), result.BrowserSessionCookie, now);
             SessionMetrics.Regenerated();
             IsNew = false;
             return true;
@@ -226,9 +253,15 @@ internal sealed class RequestSession
         {
             var now = _manager.Now();
             _record = await Store.LoadAsync(_id, now, cancellationToken).ConfigureAwait(false);
+            if (_record is not null && !string.Equals(_record.TokenHash, _tokenHash, StringComparison.Ordinal))
+            {
+                // the session lives on under another token: this one opens nothing
+                NoteIfReplaced(_record, now);
+                _record = null;
+            }
             if (_record is null)
             {
-                _id = null;
+                Forget();
             }
             else
             {
@@ -239,7 +272,7 @@ internal sealed class RequestSession
                 }
                 else if (_cookies.SignedWithOldKey)
                 {
-                    _cookies.WriteSession(_record.Id, _record.EffectiveExpiresAt, _record.BrowserSessionCookie, now);
+                    _cookies.WriteSession(_token!, _record.EffectiveExpiresAt, _record.BrowserSessionCookie, now);
                 }
             }
         }
@@ -271,7 +304,7 @@ internal sealed class RequestSession
         }
     }
 
-    private async Task<SessionWriteResult> CreateLockedAsync(SessionUpdate update, CancellationToken cancellationToken)
+    private async Task<SessionWriteResult> CreateLockedAsync(SessionUpdate update, string token, CancellationToken cancellationToken)
     {
         if (_cookies.HeadersSent)
         {
@@ -281,12 +314,12 @@ internal sealed class RequestSession
         }
         var created = await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false)
             ?? throw new MongoSessException($"The session store {Store.GetType().Name} did not create a session it was asked to create.");
-        _id = update.Id;
+        (_token, _id, _tokenHash) = (token, update.Id, update.TokenHash);
         IsNew = true;
         // a new session holds exactly what this write put in it
         _record = SessionRecord.CreateFrom(update);
         _loaded = true;
-        _cookies.WriteSession(update.Id, _record.EffectiveExpiresAt, created.BrowserSessionCookie, update.Now);
+        _cookies.WriteSession(token, _record.EffectiveExpiresAt, created.BrowserSessionCookie, update.Now);
         return created;
     }
 
@@ -342,7 +375,7 @@ internal sealed class RequestSession
             }
         }
         var expiresAt = now + _manager.Expires;
-        var result = await Store.UpdateAsync(new SessionUpdate(record.Id, pulls, now, expiresAt, createIfMissing: false), cancellationToken).ConfigureAwait(false);
+        var result = await Store.UpdateAsync(new SessionUpdate(record.Id, _tokenHash!, pulls, now, expiresAt, createIfMissing: false), cancellationToken).ConfigureAwait(false);
         if (result is null)
         {
             Forget();
@@ -359,7 +392,7 @@ internal sealed class RequestSession
         record.Flash.Document.Clear();
         // the take moved the idle expiry too, so it counts as this read's touch
         record.ExpiresAt = expiresAt;
-        _cookies.WriteSession(record.Id, record.EffectiveExpiresAt, record.BrowserSessionCookie, now);
+        _cookies.WriteSession(_token!, record.EffectiveExpiresAt, record.BrowserSessionCookie, now);
     }
 
     // several entries under one key: the latest flash wins, as in Laravel; entries of one millisecond are told apart
@@ -414,7 +447,7 @@ internal sealed class RequestSession
             }
         }
         while (Interlocked.CompareExchange(ref s_lastEntryTicks, ticks, last) != last);
-        return ticks.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + SessionIdGenerator.NewId()[..8];
+        return ticks.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + SessionToken.New()[..8];
     }
 
     /// <summary>The flash entry this request took for <paramref name="key"/>, now counted as shown; null when there is none.</summary>
@@ -436,14 +469,14 @@ internal sealed class RequestSession
     private async Task TouchLockedAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var expiresAt = now + _manager.Expires;
-        var result = await Store.UpdateAsync(new SessionUpdate(record.Id, [], now, expiresAt, createIfMissing: false), cancellationToken).ConfigureAwait(false);
+        var result = await Store.UpdateAsync(new SessionUpdate(record.Id, _tokenHash!, [], now, expiresAt, createIfMissing: false), cancellationToken).ConfigureAwait(false);
         if (result is null)
         {
             Forget();
             return;
         }
         record.ExpiresAt = expiresAt;
-        _cookies.WriteSession(record.Id, record.EffectiveExpiresAt, record.BrowserSessionCookie, now);
+        _cookies.WriteSession(_token!, record.EffectiveExpiresAt, record.BrowserSessionCookie, now);
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset expiresAt, DateTimeOffset? absolute) =>
@@ -492,13 +525,55 @@ internal sealed class RequestSession
         if (!_idRead)
         {
             _idRead = true;
-            _id = _cookies.VerifiedId;
+            if (_cookies.VerifiedToken is { } token)
+            {
+                (_token, _id, _tokenHash) = (token, SessionToken.KeyOf(token), SessionToken.Hash(token));
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long after a regeneration a request with the replaced token counts as one that was in flight when it
+    /// happened: it sees no session and may not start one (<see cref="MongoSessSessionReplacedException"/>). Later the
+    /// old token is treated like an ended session's, so a browser that never received the new cookie is not stuck.
+    /// </summary>
+    public static readonly TimeSpan ReplacedTokenGrace = TimeSpan.FromMinutes(1);
+
+    // the session lives under another token: a regeneration within the grace period makes this a request in flight
+    private void NoteIfReplaced(SessionRecord current, DateTimeOffset now)
+    {
+        if (!string.Equals(current.TokenHash, _tokenHash, StringComparison.Ordinal) && current.TokenReplacedAt is { } replaced && now - replaced < ReplacedTokenGrace)
+        {
+            _replaced = true;
+        }
+    }
+
+    // after a write or end found no session for the token: one read to tell a replaced token from a session that is
+    // gone (only then, so the common paths keep their single store call)
+    private async Task NoteIfReplacedAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await Store.LoadAsync(_id!, now, cancellationToken).ConfigureAwait(false) is { } current)
+        {
+            NoteIfReplaced(current, now);
+        }
+    }
+
+    private void ThrowIfReplaced()
+    {
+        if (_replaced)
+        {
+            throw new MongoSessSessionReplacedException(
+                "The request's session cookie was replaced a moment ago by a regeneration (a login, in another tab or request); " +
+                "nothing was written and no new session was started, so the browser keeps its new cookie. Answer 409 or retry: " +
+                "the browser's next request carries the new cookie.");
         }
     }
 
     private void Forget()
     {
+        _token = null;
         _id = null;
+        _tokenHash = null;
         _record = null;
         _loaded = true;
         IsNew = false;

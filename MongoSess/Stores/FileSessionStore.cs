@@ -73,7 +73,7 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
         {
             var record = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
             SessionWriteResult? result;
-            if (record is not null && !record.IsExpired(update.Now) && record.Id == update.Id)
+            if (record is not null && record.Id == update.Id && record.IsOpenedBy(update))
             {
                 result = record.ApplyIfVersion(update);
                 if (result is null)
@@ -81,7 +81,7 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
                     return null;
                 }
             }
-            else if (update.CreateIfMissing)
+            else if (update.CreateIfMissing && (record is null || record.Id != update.Id || record.IsExpired(update.Now)))
             {
                 record = SessionRecord.CreateFrom(update, out result);
             }
@@ -116,7 +116,7 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken)
+    public async ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken)
     {
         var path = PathOf(id);
         var gate = LockOf(path);
@@ -125,6 +125,12 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
         {
             if (!File.Exists(path))
             {
+                return false;
+            }
+            if (tokenHash is not null
+                && (await ReadAsync(path, cancellationToken).ConfigureAwait(false) is not { } record || !string.Equals(record.TokenHash, tokenHash, StringComparison.Ordinal)))
+            {
+                // another token's session (a regeneration replaced the one the request presents): not this request's to end
                 return false;
             }
             File.Delete(path);
@@ -208,8 +214,8 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
     /// <summary>Nothing to release: every operation closes its files.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    // the file name is a hash of the id, so no id (whatever a caller passes) can name a path outside the directory,
-    // and ids that differ only in case stay apart on case-insensitive file systems
+    // the file name is a hash of the key, so no key (whatever a caller passes) can name a path outside the directory,
+    // and keys that differ only in case stay apart on case-insensitive file systems
     internal string PathOf(string id)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);

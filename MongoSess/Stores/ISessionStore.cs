@@ -9,6 +9,9 @@ namespace MongoSessions;
 /// <list type="bullet">
 /// <item>A record whose <see cref="SessionRecord.ExpiresAt"/> is at or before the <c>now</c> given is absent for every
 /// operation, even if it has not been removed yet.</item>
+/// <item>Records are found by key (<see cref="SessionRecord.Id"/>); a request's writes and its end apply only while
+/// the record's <see cref="SessionRecord.TokenHash"/> is the hash the request presents, checked in the same atomic step.
+/// The store never sees a token, only its hash.</item>
 /// <item>Records returned are the caller's to keep: later changes in the store must not show through them.</item>
 /// <item>Every method is safe to call concurrently, from many requests at once.</item>
 /// <item>Cancellation stops waiting; an operation the store has already applied stays applied.</item>
@@ -23,18 +26,24 @@ public interface ISessionStore : IAsyncDisposable
     /// </summary>
     ValueTask InitializeAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    /// <summary>Returns the live session with this id, or null when it is missing or expired.</summary>
+    /// <summary>
+    /// Returns the live session with this key, whatever its token (MongoSess compares <see cref="SessionRecord.TokenHash"/>
+    /// itself, and tells a token that a regeneration replaced from a session that is gone), or null when it is missing or
+    /// expired.
+    /// </summary>
     ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Applies <paramref name="update"/> as one atomic step: to the live session with its id; or, when there is none
-    /// and <see cref="SessionUpdate.CreateIfMissing"/> is true, to a new empty session created at
+    /// Applies <paramref name="update"/> as one atomic step: to the live session with its key whose current token hash
+    /// is <see cref="SessionUpdate.TokenHash"/> (<see cref="SessionRecord.IsOpenedBy"/>); or, when there is no live
+    /// session with the key and <see cref="SessionUpdate.CreateIfMissing"/> is true, to a new empty session created at
     /// <see cref="SessionUpdate.Now"/>. Two concurrent updates of the same session must both take effect, as if one
-    /// ran after the other (no lost update).
+    /// ran after the other (no lost update). With <see cref="SessionUpdate.NewTokenHash"/> the same step replaces the
+    /// token hash (regeneration), so no write can land between the old token's last and the new one's first.
     /// </summary>
     /// <returns>
-    /// The new values of the incremented paths and the cookie flag, or null when the session is missing or expired and
-    /// was not to be created.
+    /// The new values of the incremented paths and the cookie flag, or null when the session is missing, expired or has
+    /// another token, and was not to be created.
     /// </returns>
     /// <exception cref="InvalidOperationException">
     /// An operation does not fit the stored data (a path through a value that is not a document, an increment of a
@@ -42,9 +51,13 @@ public interface ISessionStore : IAsyncDisposable
     /// </exception>
     ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the session. A missing id is not an error.</summary>
+    /// <summary>
+    /// Deletes the session with this key: when <paramref name="tokenHash"/> is given (a request ending its own session),
+    /// only while that is its current token hash; when null (administration), whatever its token. A missing key is not
+    /// an error.
+    /// </summary>
     /// <returns>True when a session was deleted.</returns>
-    ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken);
+    ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken);
 
     /// <summary>Counts the live sessions.</summary>
     ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken);
@@ -73,7 +86,7 @@ public interface ISessionStore : IAsyncDisposable
         }
         foreach (var id in matching)
         {
-            destroyed += await DestroyAsync(id, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            destroyed += await DestroyAsync(id, tokenHash: null, cancellationToken).ConfigureAwait(false) ? 1 : 0;
         }
         return destroyed;
     }

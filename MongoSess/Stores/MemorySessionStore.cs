@@ -43,11 +43,12 @@ public sealed class MemorySessionStore : ISessionStore, IVersionedSessionStore
                     {
                         continue;
                     }
-                    if (!record.IsExpired(update.Now))
+                    if (record.IsOpenedBy(update))
                     {
                         return ValueTask.FromResult(record.ApplyIfVersion(update));
                     }
-                    if (!update.CreateIfMissing)
+                    // another token's live session is never replaced; an expired one is, by a session to create
+                    if (!update.CreateIfMissing || !record.IsExpired(update.Now))
                     {
                         return ValueTask.FromResult<SessionWriteResult?>(null);
                     }
@@ -69,7 +70,19 @@ public sealed class MemorySessionStore : ISessionStore, IVersionedSessionStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult(_sessions.TryRemove(id, out _));
+    public ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken)
+    {
+        if (tokenHash is null || !_sessions.TryGetValue(id, out var record))
+        {
+            return ValueTask.FromResult(tokenHash is null && _sessions.TryRemove(id, out _));
+        }
+        lock (record)
+        {
+            // under the record's lock, so a regeneration cannot swap the token between the check and the removal
+            return ValueTask.FromResult(
+                string.Equals(record.TokenHash, tokenHash, StringComparison.Ordinal) && _sessions.TryRemove(new KeyValuePair<string, SessionRecord>(id, record)));
+        }
+    }
 
     /// <inheritdoc />
     public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)

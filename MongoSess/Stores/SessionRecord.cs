@@ -4,15 +4,17 @@ using MongoSessions.Values;
 namespace MongoSessions;
 
 /// <summary>
-/// One stored session: <c>{ _id, data, createdAt, expiresAt }</c> (plus <c>absoluteExpiresAt</c> and
-/// <c>browserSession</c> when set), the same shape in every store.
+/// One stored session: <c>{ _id, tokenHash, data, createdAt, expiresAt }</c> (plus <c>absoluteExpiresAt</c>,
+/// <c>browserSession</c>, <c>tokenReplacedAt</c> and others when set), the same shape in every store. It holds the
+/// hash of the session's token, never the token: nothing in it can be presented as a cookie.
 /// </summary>
 public sealed class SessionRecord
 {
     /// <summary>Creates a record.</summary>
     public SessionRecord(
         string id, SessionData data, DateTimeOffset createdAt, DateTimeOffset expiresAt, bool browserSessionCookie = false,
-        DateTimeOffset? absoluteExpiresAt = null, string? csrfToken = null, SessionData? flash = null)
+        DateTimeOffset? absoluteExpiresAt = null, string? csrfToken = null, SessionData? flash = null, string? tokenHash = null,
+        DateTimeOffset? tokenReplacedAt = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentNullException.ThrowIfNull(data);
@@ -24,10 +26,25 @@ public sealed class SessionRecord
         AbsoluteExpiresAt = absoluteExpiresAt;
         CsrfToken = csrfToken;
         Flash = flash ?? new SessionData();
+        TokenHash = tokenHash;
+        TokenReplacedAt = tokenReplacedAt;
     }
 
-    /// <summary>The session id (<c>_id</c>).</summary>
+    /// <summary>
+    /// The session's key (<c>_id</c>): random, the same for the session's whole life (regeneration changes its token,
+    /// not its key), and not a credential: without the token whose hash is <see cref="TokenHash"/> it opens nothing.
+    /// Administration (<see cref="MongoSess.DestroyAsync"/>) names sessions by it.
+    /// </summary>
     public string Id { get; }
+
+    /// <summary>
+    /// The SHA-256 (base64url) of the session's current token (<c>tokenHash</c>); a request opens the session only
+    /// with a cookie whose token hashes to it. Null for a record that no token opens.
+    /// </summary>
+    public string? TokenHash { get; internal set; }
+
+    /// <summary>When a regeneration last replaced the token (<c>tokenReplacedAt</c>); null when it never was.</summary>
+    public DateTimeOffset? TokenReplacedAt { get; internal set; }
 
     /// <summary>The session values (<c>data</c>).</summary>
     public SessionData Data { get; }
@@ -70,7 +87,18 @@ public sealed class SessionRecord
 
     /// <summary>A deep copy.</summary>
     public SessionRecord Clone() =>
-        new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt, CsrfToken, Flash.Clone()) { Version = Version };
+        new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt, CsrfToken, Flash.Clone(), TokenHash, TokenReplacedAt) { Version = Version };
+
+    /// <summary>
+    /// True when <paramref name="update"/> may change this record: it is live at the update's time and its current
+    /// token is the one the update presents. Stores that keep records in memory or as bytes check this, under their
+    /// lock, before <see cref="Apply"/>.
+    /// </summary>
+    public bool IsOpenedBy(SessionUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return !IsExpired(update.Now) && TokenHash is not null && string.Equals(TokenHash, update.TokenHash, StringComparison.Ordinal);
+    }
 
     /// <summary>
     /// <see cref="Apply"/> for stores that check <see cref="SessionUpdate.ExpectedVersion"/>: null, with nothing changed,
@@ -137,6 +165,11 @@ public sealed class SessionRecord
         {
             CsrfToken = token;
         }
+        if (update.NewTokenHash is { } newTokenHash)
+        {
+            TokenHash = newTokenHash;
+            TokenReplacedAt = Truncate(update.Now);
+        }
         return flashResults is null
             ? new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken }
             : new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken, FlashValues = flashResults };
@@ -150,9 +183,10 @@ public sealed class SessionRecord
     {
         ArgumentNullException.ThrowIfNull(update);
         var expiresAt = update.ExpiresAt ?? throw new ArgumentException("A session can only be created with an expiry.", nameof(update));
-        var record = new SessionRecord(update.Id, new SessionData(), Truncate(update.CreatedAt ?? update.Now), expiresAt, absoluteExpiresAt: update.AbsoluteExpiresAt)
+        var record = new SessionRecord(update.Id, new SessionData(), Truncate(update.Now), expiresAt, absoluteExpiresAt: update.AbsoluteExpiresAt)
         {
             Version = update.ExpectedVersion is { } expected ? expected + 1 : 0,
+            TokenHash = update.TokenHash,
         };
         result = record.Apply(update);
         return record;
@@ -171,7 +205,12 @@ public sealed class SessionRecord
     internal BsonDocument ToDocument()
     {
         var document = new BsonDocument()
-            .Add("_id", new BsonString(Id))
+            .Add("_id", new BsonString(Id));
+        if (TokenHash is not null)
+        {
+            document.Add("tokenHash", new BsonString(TokenHash));
+        }
+        document
             .Add("data", Data.Document)
             .Add("createdAt", BsonConversions.FromDateTimeOffset(CreatedAt))
             .Add("expiresAt", BsonConversions.FromDateTimeOffset(ExpiresAt));
@@ -195,6 +234,10 @@ public sealed class SessionRecord
         {
             document.Add("version", new BsonInt64(Version));
         }
+        if (TokenReplacedAt is { } replaced)
+        {
+            document.Add("tokenReplacedAt", BsonConversions.FromDateTimeOffset(replaced));
+        }
         return document;
     }
 
@@ -217,7 +260,13 @@ public sealed class SessionRecord
             BsonInt32 i => i.Value,
             _ => 0,
         };
-        return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession, absolute, csrf, flash) { Version = version };
+        // a record without a token hash (written before tokens were hashed) is kept for its data, and no cookie opens it
+        string? tokenHash = document.GetValue("tokenHash", null) is BsonString hash ? hash.Value : null;
+        DateTimeOffset? tokenReplacedAt = document.GetValue("tokenReplacedAt", null) is BsonDateTime replaced ? ToOffset(replaced) : null;
+        return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession, absolute, csrf, flash, tokenHash, tokenReplacedAt)
+        {
+            Version = version,
+        };
     }
 
     private static DateTimeOffset ToOffset(BsonDateTime value) => BsonConversions.ToDateTimeOffset(value);

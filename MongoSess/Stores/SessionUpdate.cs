@@ -6,17 +6,31 @@ namespace MongoSessions;
 /// </summary>
 public sealed class SessionUpdate
 {
-    internal SessionUpdate(string id, IReadOnlyList<SessionOperation> operations, DateTimeOffset now, DateTimeOffset? expiresAt, bool createIfMissing)
+    internal SessionUpdate(string id, string tokenHash, IReadOnlyList<SessionOperation> operations, DateTimeOffset now, DateTimeOffset? expiresAt, bool createIfMissing)
     {
         Id = id;
+        TokenHash = tokenHash;
         Operations = operations;
         Now = now;
         ExpiresAt = expiresAt;
         CreateIfMissing = createIfMissing;
     }
 
-    /// <summary>The session id.</summary>
+    /// <summary>The session's key (<see cref="SessionRecord.Id"/>).</summary>
     public string Id { get; }
+
+    /// <summary>
+    /// The hash of the token the request presented (<see cref="SessionRecord.TokenHash"/>): the update applies only to
+    /// a session whose current token this is, in the same atomic step. For a session to create, its first token's hash.
+    /// </summary>
+    public string TokenHash { get; }
+
+    /// <summary>
+    /// When not null, a regeneration: the session's <see cref="SessionRecord.TokenHash"/> becomes this one and its
+    /// <see cref="SessionRecord.TokenReplacedAt"/> becomes <see cref="Now"/>, in the same atomic step as the rest of the
+    /// update, so the old token opens nothing from then on.
+    /// </summary>
+    public string? NewTokenHash { get; internal init; }
 
     /// <summary>The changes to the data, applied in order, all or none.</summary>
     public IReadOnlyList<SessionOperation> Operations { get; }
@@ -28,17 +42,14 @@ public sealed class SessionUpdate
     public DateTimeOffset? ExpiresAt { get; }
 
     /// <summary>
-    /// True for a session id MongoSess has just generated: when no live session has the id, create one
-    /// (created at <see cref="Now"/>). False for an id that came from a cookie: never create it, so that an ended or
-    /// expired session is never brought back.
+    /// True for a session key MongoSess has just generated: when no live session has the key, create one (created at
+    /// <see cref="Now"/>, with <see cref="TokenHash"/>). False for a key that came from a cookie: never create it, so
+    /// that an ended or expired session is never brought back.
     /// </summary>
     public bool CreateIfMissing { get; }
 
     /// <summary>When a session is created, its absolute expiry (<see cref="SessionRecord.AbsoluteExpiresAt"/>); ignored otherwise.</summary>
     public DateTimeOffset? AbsoluteExpiresAt { get; internal init; }
-
-    /// <summary>When a session is created, the creation time to record instead of <see cref="Now"/> (regeneration keeps the original one).</summary>
-    public DateTimeOffset? CreatedAt { get; internal init; }
 
     /// <summary>
     /// When not null, a CSRF token to store: always when <see cref="ReplaceCsrfToken"/>, otherwise only when the session

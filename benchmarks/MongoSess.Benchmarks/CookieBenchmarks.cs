@@ -9,7 +9,7 @@ public class CookieBenchmarks
 {
     private readonly Keyring _keys = new(Keyring.GenerateSecret(), Keyring.GenerateSecret());
     private readonly SessionCookieOptions _options;
-    private readonly string _id = SessionIdGenerator.NewId();
+    private readonly string _id = SessionToken.New();
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
     private string _header = "";
 
@@ -39,5 +39,5 @@ public class CookieBenchmarks
         SetCookieWriter.BuildSigned(_options, _id, _keys, TimeSpan.FromDays(14), _now, secure: false);
 
     [Benchmark(Description = "session id: 32 random bytes, base64url")]
-    public string NewId() => SessionIdGenerator.NewId();
+    public string NewId() => SessionToken.New();
 }

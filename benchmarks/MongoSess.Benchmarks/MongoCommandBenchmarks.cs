@@ -19,7 +19,7 @@ namespace MongoSessions.Benchmarks;
 public class MongoCommandBenchmarks
 {
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
-    private readonly string _id = SessionIdGenerator.NewId();
+    private readonly string _id = SessionToken.New();
     private CannedMongoServer? _server;
     private MongoClient? _client;
     private MongoSessionStore? _store;
@@ -49,7 +49,7 @@ public class MongoCommandBenchmarks
         _changes = modification.Changes;
         _modifyOptions = new FindOneAndUpdateOptions<BsonDocument> { Projection = modification.Projection, ReturnDocument = ReturnDocument.After };
         _liveFilter = MongoFilters.Live(_id, _now);
-        _create = new SessionUpdate(SessionIdGenerator.NewId(), [SessionOperation.Set("views", new BsonInt64(0)), SessionOperation.Set("user", new BsonString("ann"))], _now, _now.AddDays(14), createIfMissing: true);
+        _create = new SessionUpdate(SessionToken.New(), SessionToken.Hash("bench"), [SessionOperation.Set("views", new BsonInt64(0)), SessionOperation.Set("user", new BsonString("ann"))], _now, _now.AddDays(14), createIfMissing: true);
         _created = SessionRecord.CreateFrom(_create).ToDocument();
         // the first command waits for the monitor to find the server
         _store.LoadAsync(_id, _now, CancellationToken.None).AsTask().GetAwaiter().GetResult();
@@ -94,5 +94,5 @@ public class MongoCommandBenchmarks
     [BenchmarkCategory("create")]
     public Task<SessionWriteResult?> CreateStore() => _store!.UpdateAsync(_create!, CancellationToken.None).AsTask();
 
-    private SessionUpdate Increment() => new(_id, [SessionOperation.Increment("views", 1)], _now, _now.AddDays(14), createIfMissing: false);
+    private SessionUpdate Increment() => new(_id, SessionToken.Hash(_id), [SessionOperation.Increment("views", 1)], _now, _now.AddDays(14), createIfMissing: false);
 }

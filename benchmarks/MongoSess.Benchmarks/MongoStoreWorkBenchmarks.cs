@@ -13,14 +13,14 @@ namespace MongoSessions.Benchmarks;
 public class MongoStoreWorkBenchmarks
 {
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
-    private readonly string _id = SessionIdGenerator.NewId();
+    private readonly string _id = SessionToken.New();
     private readonly BsonDocument _incrementReply = new("data", new BsonDocument("views", 7L));
     private readonly BsonDocument _session = TypicalSession.Create();
 
     [Benchmark(Description = "increment: SessionUpdate + findAndModify documents + result from the reply")]
     public SessionWriteResult Increment()
     {
-        var update = new SessionUpdate(_id, [SessionOperation.Increment("views", 1)], _now, _now.AddDays(14), createIfMissing: false);
+        var update = new SessionUpdate(_id, SessionToken.Hash(_id), [SessionOperation.Increment("views", 1)], _now, _now.AddDays(14), createIfMissing: false);
         var modification = MongoSessionModification.For(update);
         return modification.ResultFrom(_incrementReply, update);
     }
@@ -35,7 +35,7 @@ public class MongoStoreWorkBenchmarks
     [Benchmark(Description = "create: SessionUpdate + new record + its document + size check")]
     public BsonDocument Create()
     {
-        var update = new SessionUpdate(_id, [SessionOperation.Set("views", new BsonInt64(0)), SessionOperation.Set("user", new BsonString("ann"))], _now, _now.AddDays(14), createIfMissing: true);
+        var update = new SessionUpdate(_id, SessionToken.Hash(_id), [SessionOperation.Set("views", new BsonInt64(0)), SessionOperation.Set("user", new BsonString("ann"))], _now, _now.AddDays(14), createIfMissing: true);
         var document = SessionRecord.CreateFrom(update, out _).ToDocument();
         MongoSessionModification.EnsureFits(update, document);
         return document;

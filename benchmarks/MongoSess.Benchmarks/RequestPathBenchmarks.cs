@@ -25,7 +25,7 @@ public class RequestPathBenchmarks
         var keys = new Keyring(Keyring.GenerateSecret());
         ISessionStore store = Store.StartsWith("memory", StringComparison.Ordinal) ? new MemorySessionStore() : new FixedResultStore();
         MongoSess.ConnectAsync(store, new MongoSessOptions { Cookie = new SessionCookieOptions { Keys = keys } }).GetAwaiter().GetResult();
-        var id = SessionIdGenerator.NewId();
+        var id = SessionToken.New();
         var now = DateTimeOffset.UtcNow;
         var operations = new List<SessionOperation> { SessionOperation.Set("views", new BsonInt64(0)) };
         if (Store == "memory-1KB")
@@ -38,7 +38,7 @@ public class RequestPathBenchmarks
                 }
             }
         }
-        var create = new SessionUpdate(id, operations, now, now.AddDays(14), createIfMissing: true);
+        var create = new SessionUpdate(SessionToken.KeyOf(id), SessionToken.Hash(id), operations, now, now.AddDays(14), createIfMissing: true);
         store.UpdateAsync(create, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         _exchange = HeldExchange.Start($"theme=dark; sess={CookieSigner.Sign(id, keys)}");
     }
@@ -64,7 +64,7 @@ public class RequestPathBenchmarks
         var session = new RequestSession(manager, cookies);
         string? id = session.Id;
         var now = DateTimeOffset.UtcNow;
-        cookies.WriteSession(id!, now.AddDays(14), browserSession: false, now);
+        cookies.WriteSession(cookies.VerifiedToken!, now.AddDays(14), browserSession: false, now);
         context.Response.Headers.Remove("Set-Cookie");
         return id;
     }

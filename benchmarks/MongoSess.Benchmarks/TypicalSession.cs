@@ -26,11 +26,12 @@ internal static class TypicalSession
             .Add("beta", BsonBoolean.False)
             .Add("note", new BsonString("Remember to ship the blue one, not the red one; the customer asked twice."));
         return new BsonDocument()
-            .Add("_id", new BsonString(Cookies.SessionIdGenerator.NewId()))
+            .Add("_id", new BsonString(Cookies.SessionToken.KeyOf(Cookies.SessionToken.New())))
+            .Add("tokenHash", new BsonString(Cookies.SessionToken.Hash(Cookies.SessionToken.New())))
             .Add("data", data)
             .Add("createdAt", BsonConversions.FromDateTimeOffset(now.AddHours(-1)))
             .Add("expiresAt", BsonConversions.FromDateTimeOffset(now.AddDays(14)))
-            .Add("csrf", new BsonString(Cookies.SessionIdGenerator.NewId()));
+            .Add("csrf", new BsonString(Cookies.SessionToken.New()));
     }
 
     private static BsonArray CartItems()

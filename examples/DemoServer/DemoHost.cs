@@ -4,7 +4,8 @@ namespace MongoSessions.Demo;
 
 /// <summary>
 /// Accepts requests until stopped, handles each on its own task, and turns an unreachable session store into a
-/// 503 and any other unexpected exception into a 500, each with a log line instead of a dead server.
+/// 503, a request whose cookie a login has just replaced into a 409, and any other unexpected exception into a 500,
+/// each with a log line instead of a dead server.
 /// </summary>
 internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
 {
@@ -61,6 +62,12 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
         {
             // the client left, or HttpListener already answered (411 to a POST without a length): nothing to fix
             context.Response.Abort();
+        }
+        catch (MongoSessSessionReplacedException)
+        {
+            // a request sent with the cookie a login (in another tab) has just replaced: nothing was written, and the
+            // browser already holds the new cookie, so asking it to reload is all there is to do
+            await TryAnswerAsync(context.Response, 409, "your session changed while this request was on its way (a login in another tab); reload the page");
         }
         catch (Exception error) when (IsStoreUnavailable(error))
         {

@@ -53,15 +53,15 @@ public abstract class MongoFaultContract
         await StopAsync();
     }
 
-    protected static SessionUpdate Create(string id) => new(id, [SessionOperation.Set("n", new BsonInt64(0))], Now, Now.AddHours(1), createIfMissing: true);
+    protected static SessionUpdate Create(string id) => new(id, MongoSessions.Cookies.SessionToken.Hash(id), [SessionOperation.Set("n", new BsonInt64(0))], Now, Now.AddHours(1), createIfMissing: true);
 
-    protected static SessionUpdate Increment(string id) => new(id, [SessionOperation.Increment("n", 1)], Now, Now.AddHours(1), createIfMissing: false);
+    protected static SessionUpdate Increment(string id) => new(id, MongoSessions.Cookies.SessionToken.Hash(id), [SessionOperation.Increment("n", 1)], Now, Now.AddHours(1), createIfMissing: false);
 
     protected async Task<long> CounterAsync(string id) => (await Store.LoadAsync(id, Now, default))!.Data.Find("n")!.ToInt64();
 
     protected async Task<string> CreatedAsync()
     {
-        var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
+        var id = MongoSessions.Cookies.SessionToken.New();
         await Store.UpdateAsync(Create(id), default);
         return id;
     }

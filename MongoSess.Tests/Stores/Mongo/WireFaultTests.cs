@@ -74,7 +74,7 @@ public sealed class WireFaultTests : MongoFaultContract
     {
         await using var server = MongoWireServer.Start();
         await using var store = await MongoTestConnections.ConnectAsync(server);
-        var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
+        var id = MongoSessions.Cookies.SessionToken.New();
         await store.UpdateAsync(Create(id), default);
         server.Faults.CloseBeforeReply("findAndModify");
         // a standalone has no retryable writes: the write is not retried, so it cannot be applied twice
@@ -89,7 +89,7 @@ public sealed class WireFaultTests : MongoFaultContract
     {
         await using var server = MongoWireServer.Start();
         await using var store = await MongoTestConnections.ConnectAsync(server, "&maxPoolSize=4");
-        var id = MongoSessions.Cookies.SessionIdGenerator.NewId();
+        var id = MongoSessions.Cookies.SessionToken.New();
         await store.UpdateAsync(Create(id), default);
         await Task.WhenAll(Enumerable.Range(0, 256).Select(_ => store.UpdateAsync(Increment(id), default).AsTask()));
         Assert.That((await store.LoadAsync(id, Now, default))!.Data.Find("n")!.ToInt64(), Is.EqualTo(256));

@@ -100,13 +100,18 @@ internal sealed class MongoSessionModification
         {
             (set ??= []).Set("version", version + 1);
         }
+        if (update.NewTokenHash is { } newTokenHash)
+        {
+            // regeneration: the token changes in the same step as everything else, on the same document
+            (set ??= []).Set("tokenHash", newTokenHash).Set("tokenReplacedAt", BsonConversions.FromDateTimeOffset(update.Now));
+        }
         var changes = new BsonDocument();
         AddIfAny(changes, "$set", set);
         AddIfAny(changes, "$unset", unset);
         AddIfAny(changes, "$inc", increment);
         AddIfAny(changes, "$push", push);
         EnsureFits(update, changes);
-        var filter = MongoFilters.Live(update.Id, update.Now);
+        var filter = MongoFilters.Live(update.Id, update.Now).Add("tokenHash", update.TokenHash);
         if (tokenIfMissing)
         {
             filter.Add("csrf", new BsonDocument("$exists", false));

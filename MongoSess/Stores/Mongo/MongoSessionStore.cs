@@ -8,7 +8,8 @@ namespace MongoSessions;
 
 /// <summary>
 /// Sessions in a MongoDB collection through the official driver, one document each:
-/// <c>{ _id, data, createdAt, expiresAt }</c>. Every operation is one command on the primary: load = <c>find</c>,
+/// <c>{ _id, tokenHash, data, createdAt, expiresAt }</c>, found by <c>_id</c> (the session key), written only while
+/// <c>tokenHash</c> is the hash of the token the request presents. Every operation is one command on the primary: load = <c>find</c>,
 /// create = <c>insert</c>, a write = <c>findAndModify</c> with <c>$set</c>/<c>$unset</c>/<c>$inc</c>/<c>$push</c> on
 /// the paths it touches, end = <c>delete</c>. Expired documents are filtered out on every read, because the TTL
 /// monitor only runs once a minute.
@@ -130,7 +131,7 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
         if (modification.Changes.ElementCount == 0)
         {
             // nothing to change: only report whether the session is alive
-            return ResultOf(await LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false));
+            return ResultOf(await LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false), update);
         }
         var options = new FindOneAndUpdateOptions<BsonDocument>
         {
@@ -143,35 +144,50 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
             return modification.ResultFrom(value, update);
         }
         // no live session without a token: either it has one already (another request made it first) or it is gone
-        return modification.AddsMissingToken ? ResultOf(await LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false)) : null;
+        return modification.AddsMissingToken ? ResultOf(await LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false), update) : null;
     }
 
-    private static SessionWriteResult? ResultOf(SessionRecord? record) =>
-        record is null ? null : new SessionWriteResult(new SessionData(), record.BrowserSessionCookie, record.AbsoluteExpiresAt) { CsrfToken = record.CsrfToken };
+    private static SessionWriteResult? ResultOf(SessionRecord? record, SessionUpdate update) =>
+        record is null || !record.IsOpenedBy(update) ? null : new SessionWriteResult(new SessionData(), record.BrowserSessionCookie, record.AbsoluteExpiresAt) { CsrfToken = record.CsrfToken };
 
-    private async Task<SessionWriteResult> InsertAsync(SessionUpdate update, CancellationToken cancellationToken)
+    private async Task<SessionWriteResult?> InsertAsync(SessionUpdate update, CancellationToken cancellationToken)
     {
         var record = SessionRecord.CreateFrom(update, out var result);
         var document = record.ToDocument();
         MongoSessionModification.EnsureFits(update, document);
+        if (await TryInsertAsync(document, cancellationToken).ConfigureAwait(false))
+        {
+            return result;
+        }
+        // an expired session with the same key still waits for the TTL monitor: it is gone for every reader, so
+        // replace it; a live one is never replaced
+        var expired = MongoFilters.Expired(update.Now).Add("_id", update.Id);
+        await _collection.DeleteOneAsync(expired, cancellationToken).ConfigureAwait(false);
+        return await TryInsertAsync(document, cancellationToken).ConfigureAwait(false) ? result : null;
+    }
+
+    private async Task<bool> TryInsertAsync(BsonDocument document, CancellationToken cancellationToken)
+    {
         try
         {
             await _collection.InsertOneAsync(document, options: null, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (MongoWriteException e) when (e.WriteError?.Category == ServerErrorCategory.DuplicateKey)
         {
-            // an expired session with the same id still waits for the TTL monitor: it is gone for every reader, so replace it
-            var expired = MongoFilters.Expired(update.Now).Add("_id", update.Id);
-            await _collection.DeleteOneAsync(expired, cancellationToken).ConfigureAwait(false);
-            await _collection.InsertOneAsync(document, options: null, cancellationToken).ConfigureAwait(false);
+            return false;
         }
-        return result;
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> DestroyAsync(string id, CancellationToken cancellationToken)
+    public async ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken)
     {
-        var deleted = await Run(() => _collection.DeleteOneAsync(new BsonDocument("_id", id), cancellationToken)).ConfigureAwait(false);
+        var filter = new BsonDocument("_id", id);
+        if (tokenHash is not null)
+        {
+            filter.Add("tokenHash", tokenHash);
+        }
+        var deleted = await Run(() => _collection.DeleteOneAsync(filter, cancellationToken)).ConfigureAwait(false);
         return deleted.DeletedCount > 0;
     }
 
