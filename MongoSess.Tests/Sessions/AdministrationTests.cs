@@ -1,3 +1,5 @@
+using MongoSessions.Tests.Support;
+
 namespace MongoSessions.Tests.Sessions;
 
 [TestFixture]
@@ -36,6 +38,38 @@ public sealed class AdministrationTests : SessionTestBase
         Assert.That(await MongoSess.DestroyAsync(c), Is.True);
         Assert.That(await MongoSess.CountAsync(), Is.Zero);
         _ = b;
+    }
+
+    [Test]
+    public async Task Administration_names_a_session_by_its_key_which_opens_nothing_by_itself()
+    {
+        Serve(async (session, ctx) =>
+        {
+            if (ctx.Request.Url!.AbsolutePath == "/start")
+            {
+                await session.SetAsync("user", "ann");
+            }
+            return $"{await session.GetAsync<string>("user") ?? "nobody"} {session.Id ?? "none"}";
+        });
+        var start = await RawHttp.SendAsync(Server!.Port, "GET", "/start");
+        var cookie = SessionCookieValue(start)!;
+        var key = RawHttp.Body(start).Split(' ')[1];
+
+        var listed = new List<SessionRecord>();
+        await foreach (var record in MongoSess.AllAsync())
+        {
+            listed.Add(record);
+        }
+        Assert.That(listed.Select(r => r.Id), Is.EqualTo(new[] { key }), "the request's Id is the stored key");
+        Assert.That(listed[0].TokenHash, Is.EqualTo(TestTokens.HashOf(cookie.Split('.')[0])).And.Not.Contain(cookie.Split('.')[0]));
+        Assert.That(cookie, Does.StartWith(key), "the key is the token's first part, not the token");
+
+        // the key alone, signed as a cookie would be, is not a token
+        var forged = MongoSessions.Cookies.CookieSigner.Sign(key.PadRight(64, 'A'), new Keyring(Secret));
+        Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: sess=" + forged)), Is.EqualTo("nobody none"));
+
+        Assert.That(await MongoSess.DestroyAsync(key), Is.True);
+        Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: sess=" + cookie)), Is.EqualTo("nobody none"), "ended for its cookie too");
     }
 
     [Test]

@@ -98,6 +98,13 @@ internal sealed class SoakClient : IDisposable
     private async Task StartAsync()
     {
         var (status, _) = await SendAsync($"/start?client={_id}");
+        if (status == 409)
+        {
+            // the cookie a lost regenerate answer left it with was replaced a moment ago: a browser would reload
+            // later; wait rather than spin
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            return;
+        }
         if (status == 200)
         {
             _hasSession = true;

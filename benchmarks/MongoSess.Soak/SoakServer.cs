@@ -72,6 +72,12 @@ internal sealed class SoakServer : IAsyncDisposable
         {
             // the client went away
         }
+        catch (MongoSessSessionReplacedException)
+        {
+            // the cookie of a regenerate whose answer was lost: the client holds the replaced token, which opens
+            // nothing and may not start a session for a minute; it is told as for a session that is gone
+            await AnswerAsync(context.Response, 409, NoSession);
+        }
         catch (Exception e)
         {
             Failures.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
