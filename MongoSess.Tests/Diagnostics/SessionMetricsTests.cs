@@ -95,7 +95,7 @@ public sealed class SessionMetricsTests : SessionTestBase
         using var browser = Server!.CreateBrowser();
         await GetTextAsync(browser, "/write");
         await MongoSess.CountAsync();
-        await MongoSess.CleanupAsync();
+        await MongoSess.RemoveExpiredAsync();
 
         // SessionTestBase connects a CountingStore around a memory store: the tag names what was connected
         var operations = _metrics.Of("mongosess.store.operation.duration", ("store", "CountingStore")).Select(m => m.Tag("operation"));

@@ -22,13 +22,13 @@ internal sealed class StoreInstrumentationTests
         await foreach (var _ in store.ListAsync(Now, default))
         {
         }
-        await store.DestroyWhereAsync(new SessionMatch("n", new MongoDB.Bson.BsonInt64(2)), Now, default);
+        await store.EndWhereAsync(new SessionMatch("n", new MongoDB.Bson.BsonInt64(2)), Now, default);
         await store.RemoveExpiredAsync(Now, default);
-        await store.DestroyAsync(id, null, default);
+        await store.EndAsync(id, null, default);
         await store.ClearAsync(default);
     }
 
-    private static readonly string[] s_operations = ["update", "load", "count", "list", "destroy_where", "remove_expired", "destroy", "clear"];
+    private static readonly string[] s_operations = ["update", "load", "count", "list", "end_where", "remove_expired", "end", "clear"];
 
     [Test]
     public async Task Every_store_operation_reports_its_duration_by_operation_and_store()
@@ -57,8 +57,8 @@ internal sealed class StoreInstrumentationTests
         Assert.That(activities.Select(a => a.GetTagItem("operation")), Is.EqualTo(s_operations));
         Assert.That(activities.Select(a => a.Source.Name), Has.All.EqualTo("MongoSess"));
         Assert.That(activities.Select(a => a.Status), Has.All.EqualTo(ActivityStatusCode.Unset));
-        var hash = MongoSessions.Internal.SessionLogId.Of(id);
-        var withId = activities.Where(a => a.GetTagItem("operation") is "update" or "load" or "destroy").ToList();
+        var hash = MongoSessions.Diagnostics.SessionLogId.Of(id);
+        var withId = activities.Where(a => a.GetTagItem("operation") is "update" or "load" or "end").ToList();
         Assert.That(withId.Select(a => a.GetTagItem("session.hash")).ToList(), Has.Count.EqualTo(3).And.All.EqualTo(hash));
         Assert.That(activities.Except(withId).Select(a => a.GetTagItem("session.hash")), Has.All.Null);
         var everyTag = activities.SelectMany(a => a.TagObjects).Select(t => $"{t.Key}={t.Value}");
@@ -76,7 +76,7 @@ internal sealed class StoreInstrumentationTests
 
         Assert.ThrowsAsync<InvalidOperationException>(async () => await store.UpdateAsync(Create(id), default));
 
-        var activity = traces.WithTag("session.hash", MongoSessions.Internal.SessionLogId.Of(id)).Single();
+        var activity = traces.WithTag("session.hash", MongoSessions.Diagnostics.SessionLogId.Of(id)).Single();
         Assert.That(activity.Status, Is.EqualTo(ActivityStatusCode.Error));
         Assert.That(activity.StatusDescription, Is.EqualTo("InvalidOperationException"), "the type, never the message");
         Assert.That(activity.GetTagItem("error.type"), Is.EqualTo("System.InvalidOperationException"));
@@ -142,11 +142,11 @@ internal sealed class StoreInstrumentationTests
         {
             ("load", () => store.LoadAsync("id", Now, default)),
             ("update", () => store.UpdateAsync(update, default)),
-            ("destroy", () => store.DestroyAsync("id", null, default)),
+            ("end", () => store.EndAsync("id", null, default)),
             ("count", () => store.CountAsync(Now, default)),
             ("list", () => store.ListAsync(Now, default)),
             ("clear", () => store.ClearAsync(default)),
-            ("destroy_where", () => store.DestroyWhereAsync(match, Now, default)),
+            ("end_where", () => store.EndWhereAsync(match, Now, default)),
             ("remove_expired", () => store.RemoveExpiredAsync(Now, default)),
             ("created", SessionMetrics.Created),
             ("loaded", SessionMetrics.Loaded),
@@ -173,7 +173,7 @@ internal sealed class StoreInstrumentationTests
 
         public ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken) => default;
 
-        public ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken) => default;
+        public ValueTask<bool> EndAsync(string id, string? tokenHash, CancellationToken cancellationToken) => default;
 
         public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => default;
 
@@ -184,7 +184,7 @@ internal sealed class StoreInstrumentationTests
         public ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => default;
 
         // the interface's default implementation allocates its own list
-        public ValueTask<long> DestroyWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken) => default;
+        public ValueTask<long> EndWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken) => default;
 
         public ValueTask DisposeAsync() => default;
     }
@@ -197,12 +197,12 @@ internal sealed class StoreInstrumentationTests
         try
         {
             await using var file = new FileSessionStore(directory.FullName);
-            Assert.That(InstrumentedSessionStore.NameOf(memory), Is.EqualTo("memory"));
-            Assert.That(InstrumentedSessionStore.NameOf(file), Is.EqualTo("file"));
-            Assert.That(InstrumentedSessionStore.NameOf(new ProbeStore()), Is.EqualTo("ProbeStore"));
+            Assert.That(new InstrumentedSessionStore(memory).Name, Is.EqualTo("memory"));
+            Assert.That(new InstrumentedSessionStore(file).Name, Is.EqualTo("file"));
+            Assert.That(new InstrumentedSessionStore(new ProbeStore()).Name, Is.EqualTo("ProbeStore"));
             var keys = new EncryptionKeyring(new EncryptionKey("k1", EncryptionKey.GenerateKey()));
-            var encrypted = new MongoSessions.Internal.EncryptingSessionStore(file, keys, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-            Assert.That(InstrumentedSessionStore.NameOf(encrypted), Is.EqualTo("file"), "the store under the encryption");
+            var encrypted = new MongoSessions.Encryption.EncryptingSessionStore(file, keys, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            Assert.That(new InstrumentedSessionStore(encrypted).Name, Is.EqualTo("file"), "the store under the encryption");
         }
         finally
         {
@@ -214,10 +214,10 @@ internal sealed class StoreInstrumentationTests
     public void The_session_hash_is_the_short_log_id()
     {
         var id = MongoSessions.Cookies.SessionToken.New();
-        var hash = MongoSessions.Internal.SessionLogId.Of(id);
+        var hash = MongoSessions.Diagnostics.SessionLogId.Of(id);
         Assert.That(hash, Does.Match("^[0-9a-f]{8}$"));
-        Assert.That(MongoSessions.Internal.SessionLogId.Of(id), Is.EqualTo(hash));
-        Assert.That(MongoSessions.Internal.SessionLogId.Of(MongoSessions.Cookies.SessionToken.New()), Is.Not.EqualTo(hash));
+        Assert.That(MongoSessions.Diagnostics.SessionLogId.Of(id), Is.EqualTo(hash));
+        Assert.That(MongoSessions.Diagnostics.SessionLogId.Of(MongoSessions.Cookies.SessionToken.New()), Is.Not.EqualTo(hash));
     }
 
     [Test]

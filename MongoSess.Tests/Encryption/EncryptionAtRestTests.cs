@@ -1,7 +1,7 @@
 using System.Text;
 using MongoDB.Bson;
 using MongoSessions.Values;
-using MongoSessions.Internal;
+using MongoSessions.Encryption;
 using MongoSessions.Tests.Support;
 using Microsoft.Extensions.Logging;
 
@@ -211,7 +211,7 @@ public sealed class EncryptionAtRestTests
         var (a, b) = (NewId(), NewId());
         await store.UpdateAsync(Create(a, Set("user", new { id = 42 })), default);
         await store.UpdateAsync(Create(b, Set("user", new { id = 7 })), default);
-        Assert.That(await ((ISessionStore)store).DestroyWhereAsync(new SessionMatch("user.id", new BsonInt32(42)), Now, default), Is.EqualTo(1));
+        Assert.That(await ((ISessionStore)store).EndWhereAsync(new SessionMatch("user.id", new BsonInt32(42)), Now, default), Is.EqualTo(1));
         Assert.That(await store.LoadAsync(a, Now, default), Is.Null);
         Assert.That(await store.LoadAsync(b, Now, default), Is.Not.Null);
     }

@@ -101,6 +101,7 @@ internal sealed class ConsumerProject
     {
         string source = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "Minimal", "Program.cs"));
         source = ReplaceOnce(source, "\"http://localhost:8080/\"", "$\"http://localhost:{args[0]}/\"");
+        source = ReplaceOnce(source, "\"http://127.0.0.1:8080/\"", "$\"http://127.0.0.1:{args[0]}/\"");
         return ReplaceOnce(source, "listener.Start();", $"listener.Start();\nConsole.WriteLine(\"{ListeningLine}\");");
     }
 

@@ -144,16 +144,19 @@ public sealed class PackageTests
 
             string first = await browser.GetStringAsync("/");
             var cookie = jar.GetCookies(browser.BaseAddress)["sess"];
+            // what a browser asks for beside the page must not count as a visit
+            using var icon = await browser.GetAsync("/favicon.ico");
             string second = await browser.GetStringAsync("/");
-            using var stranger = new HttpClient { BaseAddress = browser.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+            using var stranger = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
             string other = await stranger.GetStringAsync("/");
 
             Assert.Multiple(() =>
             {
                 Assert.That(first, Is.EqualTo("1"));
                 Assert.That(cookie?.HttpOnly, Is.True, "the session cookie, HttpOnly");
-                Assert.That(second, Is.EqualTo("2"), "the cookie brought the same session back");
-                Assert.That(other, Is.EqualTo("1"), "a client without the cookie has its own session");
+                Assert.That(icon.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+                Assert.That(second, Is.EqualTo("2"), "the cookie brought the same session back, and the icon did not count");
+                Assert.That(other, Is.EqualTo("1"), "a client without the cookie (on 127.0.0.1) has its own session");
             });
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException)

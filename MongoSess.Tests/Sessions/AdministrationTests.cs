@@ -28,14 +28,14 @@ public sealed class AdministrationTests : SessionTestBase
         Clock.Advance(TimeSpan.FromMinutes(31));
         Assert.That(await MongoSess.CountAsync(), Is.EqualTo(1));
         var ids = new List<string>();
-        await foreach (var record in MongoSess.AllAsync())
+        await foreach (var record in MongoSess.ListAsync())
         {
             ids.Add(record.Id);
         }
         Assert.That(ids, Is.EqualTo(new[] { c }));
-        Assert.That(await MongoSess.CleanupAsync(), Is.EqualTo(2));
-        Assert.That(await MongoSess.DestroyAsync(a), Is.False, "already cleaned up");
-        Assert.That(await MongoSess.DestroyAsync(c), Is.True);
+        Assert.That(await MongoSess.RemoveExpiredAsync(), Is.EqualTo(2));
+        Assert.That(await MongoSess.EndAsync(a), Is.False, "already cleaned up");
+        Assert.That(await MongoSess.EndAsync(c), Is.True);
         Assert.That(await MongoSess.CountAsync(), Is.Zero);
         _ = b;
     }
@@ -56,7 +56,7 @@ public sealed class AdministrationTests : SessionTestBase
         var key = RawHttp.Body(start).Split(' ')[1];
 
         var listed = new List<SessionRecord>();
-        await foreach (var record in MongoSess.AllAsync())
+        await foreach (var record in MongoSess.ListAsync())
         {
             listed.Add(record);
         }
@@ -68,7 +68,7 @@ public sealed class AdministrationTests : SessionTestBase
         var forged = MongoSessions.Cookies.CookieSigner.Sign(key.PadRight(64, 'A'), new Keyring(Secret));
         Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: sess=" + forged)), Is.EqualTo("nobody none"));
 
-        Assert.That(await MongoSess.DestroyAsync(key), Is.True);
+        Assert.That(await MongoSess.EndAsync(key), Is.True);
         Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: sess=" + cookie)), Is.EqualTo("nobody none"), "ended for its cookie too");
     }
 
@@ -78,7 +78,7 @@ public sealed class AdministrationTests : SessionTestBase
         await StartSessionAsync(new { user = new { id = 42 } });
         await StartSessionAsync(new { user = new { id = 42L } });
         var other = await StartSessionAsync(new { user = new { id = 7 } });
-        Assert.That(await MongoSess.DestroyWhereAsync("user.id", 42.0), Is.EqualTo(2), "numbers compare by value");
+        Assert.That(await MongoSess.EndWhereAsync("user.id", 42.0), Is.EqualTo(2), "numbers compare by value");
         Assert.That(await MongoSess.CountAsync(), Is.EqualTo(1));
         Assert.That(await Store.Inner.LoadAsync(other, Clock.GetUtcNow(), default), Is.Not.Null);
     }

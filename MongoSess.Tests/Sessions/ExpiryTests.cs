@@ -83,7 +83,7 @@ public sealed class ExpiryTests : SessionTestBase
         }
         Clock.Advance(TimeSpan.FromHours(1));
         Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: " + cookie)), Is.EqualTo("0"), "ended at 8 hours despite activity");
-        Assert.That(await MongoSess.CleanupAsync(), Is.EqualTo(1), "the sweep removes it too");
+        Assert.That(await MongoSess.RemoveExpiredAsync(), Is.EqualTo(1), "the sweep removes it too");
     }
 
     [Test]
@@ -143,7 +143,7 @@ public sealed class ExpiryTests : SessionTestBase
         ServeRoutes();
         var cookie = await StartAsync();
         var id = cookie[5..25];
-        await Store.Inner.DestroyAsync(id, null, default);
+        await Store.Inner.EndAsync(id, null, default);
         var raw = await RawHttp.SendAsync(Server!.Port, "GET", "/", "Cookie: " + cookie);
         Assert.That(RawHttp.Body(raw), Does.StartWith("1 ").And.Not.Contain(id));
         Assert.That(await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default), Is.Null);
@@ -200,7 +200,7 @@ public sealed class ExpiryTests : SessionTestBase
 
     private static async Task WaitForSweepsAsync(int count)
     {
-        var sweeper = MongoSessions.Internal.SessionManager.Current!.Sweeper!;
+        var sweeper = MongoSess.DefaultClient!.Sweeper!;
         for (int i = 0; i < 500 && sweeper.CompletedSweeps < count; i++)
         {
             await Task.Delay(10);
@@ -276,7 +276,7 @@ public sealed class ExpiryTests : SessionTestBase
         await MongoSess.ConnectAsync(inner, options);
         Serve(async (session, ctx) => ctx.Request.Url!.AbsolutePath == "/idle" ? "idle" : $"{await session.IncrementAsync("views")}");
         await RawHttp.SendAsync(Server!.Port, "GET", "/");
-        var sweeper = MongoSessions.Internal.SessionManager.Current!.Sweeper!;
+        var sweeper = MongoSess.DefaultClient!.Sweeper!;
         await WaitForSweepsAsync(1);
         Clock.Advance(TimeSpan.FromHours(1));
         await RawHttp.SendAsync(Server.Port, "GET", "/idle");

@@ -32,7 +32,7 @@ public sealed class LazySessionTests : SessionTestBase
     {
         Serve(async (session, ctx) =>
         {
-            await session.DelAsync("a", "b");
+            await session.DelAsync(["a", "b"]);
             await session.ExpireAsync();
             return session.Id ?? "no-id";
         });

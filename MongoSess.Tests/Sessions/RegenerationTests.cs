@@ -120,7 +120,7 @@ public sealed class RegenerationTests : SessionTestBase
         }
         else
         {
-            Assert.That(await MongoSess.DestroyWhereAsync("user", "ann"), Is.EqualTo(1));
+            Assert.That(await MongoSess.EndWhereAsync("user", "ann"), Is.EqualTo(1));
         }
         held.Release();
         var raw = await login;

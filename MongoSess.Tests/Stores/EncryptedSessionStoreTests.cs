@@ -1,4 +1,4 @@
-using MongoSessions.Internal;
+using MongoSessions.Encryption;
 using MongoSessions.Tests.Support;
 using MongoSessions.Tests.Support.MongoWire;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -135,7 +135,7 @@ public sealed class FileSessionStoreTests : SessionStoreContract
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
         Assert.That(Path.GetDirectoryName(FileStore.PathOf(id)), Is.EqualTo(FileStore.Directory));
         Assert.That(await Store.LoadAsync(id, Now, default), Is.Not.Null);
-        Assert.That(await Store.DestroyAsync(id, null, default), Is.True);
+        Assert.That(await Store.EndAsync(id, null, default), Is.True);
     }
 
     [Test]

@@ -279,7 +279,7 @@ public abstract class SessionStoreContract
         await Store.UpdateAsync(Create(ann2, Set("user.id", 42L)), default);
         await Store.UpdateAsync(Create(bob, Set("user.id", 7)), default);
         var match = new SessionMatch("user.id", new BsonInt32(42));
-        Assert.That(await Store.DestroyWhereAsync(match, Now, default), Is.EqualTo(2));
+        Assert.That(await Store.EndWhereAsync(match, Now, default), Is.EqualTo(2));
         Assert.That(await Store.LoadAsync(ann1, Now, default), Is.Null);
         Assert.That(await Store.LoadAsync(ann2, Now, default), Is.Null);
         Assert.That(await Store.LoadAsync(bob, Now, default), Is.Not.Null);
@@ -290,8 +290,8 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
-        Assert.That(await Store.DestroyAsync(id, null, default), Is.True);
-        Assert.That(await Store.DestroyAsync(id, null, default), Is.False);
+        Assert.That(await Store.EndAsync(id, null, default), Is.True);
+        Assert.That(await Store.EndAsync(id, null, default), Is.False);
         Assert.That(await Store.LoadAsync(id, Now, default), Is.Null);
     }
 
@@ -338,9 +338,9 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
-        Assert.That(await Store.DestroyAsync(id, Hash("another token"), default), Is.False);
+        Assert.That(await Store.EndAsync(id, Hash("another token"), default), Is.False);
         Assert.That(await Store.LoadAsync(id, Now, default), Is.Not.Null);
-        Assert.That(await Store.DestroyAsync(id, Hash(id), default), Is.True);
+        Assert.That(await Store.EndAsync(id, Hash(id), default), Is.True);
         Assert.That(await Store.LoadAsync(id, Now, default), Is.Null);
     }
 

@@ -4,7 +4,7 @@ namespace MongoSessions.Tests.Support;
 
 /// <summary>Wraps a store and counts the calls made to it, to prove how many round trips a request costs.</summary>
 // versioned: in tests its inner store is always a built-in one, so encryption at rest can run over it too
-internal sealed class CountingStore(ISessionStore inner) : DelegatingSessionStore(inner), IVersionedSessionStore
+internal sealed class CountingStore(ISessionStore inner) : DelegatingSessionStore(inner)
 {
     private readonly ConcurrentDictionary<string, int> _calls = new();
 
@@ -28,10 +28,10 @@ internal sealed class CountingStore(ISessionStore inner) : DelegatingSessionStor
         return base.UpdateAsync(update, cancellationToken);
     }
 
-    public override ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken)
+    public override ValueTask<bool> EndAsync(string id, string? tokenHash, CancellationToken cancellationToken)
     {
-        Count(nameof(DestroyAsync));
-        return base.DestroyAsync(id, tokenHash, cancellationToken);
+        Count(nameof(EndAsync));
+        return base.EndAsync(id, tokenHash, cancellationToken);
     }
 
     public override ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -56,5 +56,11 @@ internal sealed class CountingStore(ISessionStore inner) : DelegatingSessionStor
     {
         Count(nameof(RemoveExpiredAsync));
         return base.RemoveExpiredAsync(now, cancellationToken);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        Count(nameof(DisposeAsync));
+        return base.DisposeAsync();
     }
 }

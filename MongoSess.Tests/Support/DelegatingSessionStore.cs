@@ -9,7 +9,7 @@ internal abstract class DelegatingSessionStore(ISessionStore inner) : ISessionSt
 
     public virtual ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken) => inner.UpdateAsync(update, cancellationToken);
 
-    public virtual ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken) => inner.DestroyAsync(id, tokenHash, cancellationToken);
+    public virtual ValueTask<bool> EndAsync(string id, string? tokenHash, CancellationToken cancellationToken) => inner.EndAsync(id, tokenHash, cancellationToken);
 
     public virtual ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.CountAsync(now, cancellationToken);
 

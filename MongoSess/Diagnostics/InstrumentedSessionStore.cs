@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using MongoSessions.Internal;
 
 namespace MongoSessions.Diagnostics;
 
@@ -15,20 +14,15 @@ internal sealed class InstrumentedSessionStore : ISessionStore
     public InstrumentedSessionStore(ISessionStore inner)
     {
         _inner = inner;
-        _name = NameOf(inner);
+        // the store tag: memory, file, mongodb, or what a custom store calls itself
+        _name = inner.Name;
     }
 
     public ISessionStore Inner => _inner;
 
-    /// <summary>The <c>store</c> tag: memory, file, mongodb, or the type name of a custom store; encryption names the store under it.</summary>
-    public static string NameOf(ISessionStore store) => store switch
-    {
-        EncryptingSessionStore encrypting => NameOf(encrypting.Inner),
-        MemorySessionStore => "memory",
-        FileSessionStore => "file",
-        MongoSessionStore => "mongodb",
-        _ => store.GetType().Name,
-    };
+    public string Name => _name;
+
+    public bool RemovesExpiredSessions => _inner.RemovesExpiredSessions;
 
     // static lambdas with explicit state: a capturing lambda would allocate its closure on every call, observed or not
     public ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -41,10 +35,10 @@ internal sealed class InstrumentedSessionStore : ISessionStore
             ? ObserveAsync(StoreOperationName.Update, update.Id, update, static (store, u, ct) => store.UpdateAsync(u, ct), cancellationToken)
             : _inner.UpdateAsync(update, cancellationToken);
 
-    public ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken) =>
+    public ValueTask<bool> EndAsync(string id, string? tokenHash, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved
-            ? ObserveAsync(StoreOperationName.Destroy, id, (id, tokenHash), static (store, s, ct) => store.DestroyAsync(s.id, s.tokenHash, ct), cancellationToken)
-            : _inner.DestroyAsync(id, tokenHash, cancellationToken);
+            ? ObserveAsync(StoreOperationName.End, id, (id, tokenHash), static (store, s, ct) => store.EndAsync(s.id, s.tokenHash, ct), cancellationToken)
+            : _inner.EndAsync(id, tokenHash, cancellationToken);
 
     public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved
@@ -57,10 +51,10 @@ internal sealed class InstrumentedSessionStore : ISessionStore
     public ValueTask ClearAsync(CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved ? ClearObservedAsync(cancellationToken) : _inner.ClearAsync(cancellationToken);
 
-    public ValueTask<long> DestroyWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public ValueTask<long> EndWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved
-            ? ObserveAsync(StoreOperationName.DestroyWhere, null, (match, now), static (store, s, ct) => store.DestroyWhereAsync(s.match, s.now, ct), cancellationToken)
-            : _inner.DestroyWhereAsync(match, now, cancellationToken);
+            ? ObserveAsync(StoreOperationName.EndWhere, null, (match, now), static (store, s, ct) => store.EndWhereAsync(s.match, s.now, ct), cancellationToken)
+            : _inner.EndWhereAsync(match, now, cancellationToken);
 
     public ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved

@@ -5,12 +5,12 @@ internal sealed class StoreOperationName
 {
     public static readonly StoreOperationName Load = new("load");
     public static readonly StoreOperationName Update = new("update");
-    public static readonly StoreOperationName Destroy = new("destroy");
+    public static readonly StoreOperationName End = new("end");
     public static readonly StoreOperationName Count = new("count");
     public static readonly StoreOperationName List = new("list");
     public static readonly StoreOperationName Clear = new("clear");
     public static readonly StoreOperationName RemoveExpired = new("remove_expired");
-    public static readonly StoreOperationName DestroyWhere = new("destroy_where");
+    public static readonly StoreOperationName EndWhere = new("end_where");
 
     private StoreOperationName(string tag)
     {

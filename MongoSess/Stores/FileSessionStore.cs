@@ -12,7 +12,7 @@ namespace MongoSessions;
 /// session; a file that cannot be read is logged, renamed to <c>*.corrupt</c> and treated as absent. Safe for
 /// concurrent requests in one process; do not point two processes at the same directory.
 /// </summary>
-public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
+public sealed class FileSessionStore : ISessionStore
 {
     private const string Extension = ".session";
     private const string TempPrefix = ".tmp-";
@@ -48,6 +48,9 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
             _locks[i] = new SemaphoreSlim(1, 1);
         }
     }
+
+    /// <inheritdoc />
+    public string Name => "file";
 
     /// <summary>The full path of the session directory.</summary>
     public string Directory { get; }
@@ -116,7 +119,7 @@ public sealed class FileSessionStore : ISessionStore, IVersionedSessionStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken)
+    public async ValueTask<bool> EndAsync(string id, string? tokenHash, CancellationToken cancellationToken)
     {
         var path = PathOf(id);
         var gate = LockOf(path);

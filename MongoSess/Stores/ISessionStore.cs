@@ -15,6 +15,8 @@ namespace MongoSessions;
 /// <item>Records returned are the caller's to keep: later changes in the store must not show through them.</item>
 /// <item>Every method is safe to call concurrently, from many requests at once.</item>
 /// <item>Cancellation stops waiting; an operation the store has already applied stays applied.</item>
+/// <item><see cref="SessionUpdate.ExpectedVersion"/> is honoured (compare-and-swap on <see cref="SessionRecord.Version"/>):
+/// encryption at rest relies on it, over any store.</item>
 /// </list>
 /// </remarks>
 public interface ISessionStore : IAsyncDisposable
@@ -25,6 +27,19 @@ public interface ISessionStore : IAsyncDisposable
     /// fails the connect. The default does nothing.
     /// </summary>
     ValueTask InitializeAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// The store's short name in metrics and traces (the <c>store</c> tag): <c>memory</c>, <c>file</c> and
+    /// <c>mongodb</c> for the built-in stores; the type name unless a store says otherwise.
+    /// </summary>
+    string Name => GetType().Name;
+
+    /// <summary>
+    /// True when the backend removes expired sessions by itself (MongoDB's TTL index), so that
+    /// <see cref="SessionCleanup.Default"/> starts no sweep and <see cref="SessionCleanup.TtlIndex"/> is allowed. False
+    /// unless a store says otherwise.
+    /// </summary>
+    bool RemovesExpiredSessions => false;
 
     /// <summary>
     /// Returns the live session with this key, whatever its token (MongoSess compares <see cref="SessionRecord.TokenHash"/>
@@ -57,7 +72,7 @@ public interface ISessionStore : IAsyncDisposable
     /// an error.
     /// </summary>
     /// <returns>True when a session was deleted.</returns>
-    ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken);
+    ValueTask<bool> EndAsync(string id, string? tokenHash, CancellationToken cancellationToken);
 
     /// <summary>Counts the live sessions.</summary>
     ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken);
@@ -73,7 +88,7 @@ public interface ISessionStore : IAsyncDisposable
     /// implementation streams <see cref="ListAsync"/> and deletes each match; a store that can query should override it.
     /// </summary>
     /// <returns>How many were deleted.</returns>
-    async ValueTask<long> DestroyWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken)
+    async ValueTask<long> EndWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long destroyed = 0;
         var matching = new List<string>();
@@ -86,7 +101,7 @@ public interface ISessionStore : IAsyncDisposable
         }
         foreach (var id in matching)
         {
-            destroyed += await DestroyAsync(id, tokenHash: null, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            destroyed += await EndAsync(id, tokenHash: null, cancellationToken).ConfigureAwait(false) ? 1 : 0;
         }
         return destroyed;
     }

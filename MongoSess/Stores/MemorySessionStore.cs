@@ -8,9 +8,12 @@ namespace MongoSessions;
 /// has its own lock, so requests on different sessions never wait for each other. Everything is lost when the
 /// process ends.
 /// </summary>
-public sealed class MemorySessionStore : ISessionStore, IVersionedSessionStore
+public sealed class MemorySessionStore : ISessionStore
 {
     private readonly ConcurrentDictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public string Name => "memory";
 
     /// <summary>The number of stored records, expired or not.</summary>
     internal int StoredCount => _sessions.Count;
@@ -70,7 +73,7 @@ public sealed class MemorySessionStore : ISessionStore, IVersionedSessionStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken)
+    public ValueTask<bool> EndAsync(string id, string? tokenHash, CancellationToken cancellationToken)
     {
         if (tokenHash is null || !_sessions.TryGetValue(id, out var record))
         {

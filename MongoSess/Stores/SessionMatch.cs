@@ -3,7 +3,7 @@ using MongoSessions.Values;
 
 namespace MongoSessions;
 
-/// <summary>A condition on session data, "the value at <see cref="Path"/> equals <see cref="Value"/>", for <see cref="ISessionStore.DestroyWhereAsync"/>.</summary>
+/// <summary>A condition on session data, "the value at <see cref="Path"/> equals <see cref="Value"/>", for <see cref="ISessionStore.EndWhereAsync"/>.</summary>
 public readonly struct SessionMatch
 {
     internal SessionMatch(string path, BsonValue value)

@@ -33,7 +33,7 @@ public sealed class SessionRecord
     /// <summary>
     /// The session's key (<c>_id</c>): random, the same for the session's whole life (regeneration changes its token,
     /// not its key), and not a credential: without the token whose hash is <see cref="TokenHash"/> it opens nothing.
-    /// Administration (<see cref="MongoSess.DestroyAsync"/>) names sessions by it.
+    /// Administration (<see cref="MongoSessClient.EndAsync"/>) names sessions by it.
     /// </summary>
     public string Id { get; }
 
@@ -83,7 +83,7 @@ public sealed class SessionRecord
     /// How many versioned writes the record has had (<c>version</c>, absent when zero). Only encryption at rest writes
     /// versions: its updates replace the whole encrypted data, so they are compare-and-swap on this number.
     /// </summary>
-    internal long Version { get; set; }
+    public long Version { get; internal set; }
 
     /// <summary>A deep copy.</summary>
     public SessionRecord Clone() =>

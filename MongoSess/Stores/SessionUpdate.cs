@@ -64,9 +64,10 @@ public sealed class SessionUpdate
     /// <summary>
     /// When not null, apply only to a session at this <see cref="SessionRecord.Version"/>, and move it to the next one;
     /// a session at another version is left alone and the update returns null, as for a missing session (callers
-    /// reload to tell the two apart). Set by encryption at rest, which replaces the whole encrypted data on each write.
+    /// reload to tell the two apart). Set by encryption at rest, which replaces the whole encrypted data on each write;
+    /// when creating, 0 means "created at version 1". Every store must honour it.
     /// </summary>
-    internal long? ExpectedVersion { get; init; }
+    public long? ExpectedVersion { get; init; }
 
     /// <summary>When not null, the new value of <see cref="SessionRecord.BrowserSessionCookie"/>.</summary>
     public bool? BrowserSessionCookie { get; internal init; }

@@ -23,7 +23,7 @@ internal sealed class FixedResultStore : ISessionStore
         return ValueTask.FromResult<SessionWriteResult?>(_result);
     }
 
-    public ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken) => ValueTask.FromResult(true);
+    public ValueTask<bool> EndAsync(string id, string? tokenHash, CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
     public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => ValueTask.FromResult(0L);
 

@@ -61,7 +61,7 @@ public class MongoCommandBenchmarks
         _store?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         if (_client is not null)
         {
-            MongoClientFactory.Close(_client);
+            MongoSessionStore.CloseOwned(_client);
         }
         _server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }

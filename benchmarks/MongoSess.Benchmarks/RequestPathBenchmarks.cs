@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MongoDB.Bson;
 using MongoSessions.Cookies;
-using MongoSessions.Internal;
+using MongoSessions.Sessions;
 
 namespace MongoSessions.Benchmarks;
 
@@ -59,7 +59,7 @@ public class RequestPathBenchmarks
     public string? CookieInSessionCookieOut()
     {
         var context = _exchange!.Context;
-        var manager = SessionManager.Required;
+        var manager = MongoSess.DefaultClient!;
         var cookies = new RequestCookies(context.Request, context.Response, manager.Cookie, manager.Logger);
         var session = new RequestSession(manager, cookies);
         string? id = session.Id;

@@ -30,7 +30,7 @@ public sealed class MongoSessionStoreTests : SessionStoreContract
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
         await Store.UpdateAsync(Update(id, Set("b", 2), SessionOperation.Increment("n", 1), SessionOperation.Unset("a")), default);
         await Store.LoadAsync(id, Now, default);
-        await Store.DestroyAsync(id, null, default);
+        await Store.EndAsync(id, null, default);
         var names = _server.Statistics.Commands.Select(c => c.ElementCount > 0 ? c.GetElement(0).Name : "").Where(n => n is "insert" or "findAndModify" or "find" or "delete" or "update").ToList();
         Assert.That(names, Is.EqualTo(new[] { "insert", "findAndModify", "find", "delete" }));
         var update = (BsonDocument)_server.Statistics.Commands.Single(c => c.GetElement(0).Name == "findAndModify")["update"]!;

@@ -19,7 +19,7 @@ namespace MongoSessions;
 /// <c>await MongoSess.ConnectAsync(new MongoSessionStore(client.GetDatabase("app")))</c>. The store never disposes a
 /// client it did not create. Driver errors surface as <see cref="MongoSessException"/> subtypes.
 /// </remarks>
-public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
+public sealed class MongoSessionStore : ISessionStore
 {
     // server errors that mean "this update does not fit the stored data": the store contract's InvalidOperationException
     private static readonly HashSet<int> s_updateConflicts = [2, 14, 28, 40, 10334, 17419];
@@ -49,6 +49,12 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
         _ownedClient = ownedClient;
         _logger = logger;
     }
+
+    /// <inheritdoc />
+    public string Name => "mongodb";
+
+    /// <summary>True: the TTL indexes on <c>expiresAt</c> and <c>absoluteExpiresAt</c> remove expired sessions.</summary>
+    public bool RemovesExpiredSessions => true;
 
     /// <summary>The collection the sessions are in.</summary>
     public IMongoCollection<BsonDocument> Collection => _collection;
@@ -180,7 +186,7 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken)
+    public async ValueTask<bool> EndAsync(string id, string? tokenHash, CancellationToken cancellationToken)
     {
         var filter = new BsonDocument("_id", id);
         if (tokenHash is not null)
@@ -217,7 +223,7 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
         await Run(() => _collection.DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken)).ConfigureAwait(false);
 
     /// <inheritdoc/>
-    public async ValueTask<long> DestroyWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask<long> EndWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var filter = MongoFilters.Live(now).Add("data." + match.Path, match.Value);
         var deleted = await Run(() => _collection.DeleteManyAsync(filter, cancellationToken)).ConfigureAwait(false);
@@ -237,9 +243,19 @@ public sealed class MongoSessionStore : ISessionStore, IVersionedSessionStore
         // once: MongoSess may dispose a store twice when a connect fails half way
         if (Interlocked.Exchange(ref _ownedClient, null) is { } client)
         {
-            MongoClientFactory.Close(client);
+            CloseOwned(client);
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Closes a client MongoSess created: its monitors stop and its connections close.</summary>
+    internal static void CloseOwned(MongoClient client)
+    {
+        // disposing a MongoClient leaves its cluster running (the driver caches clusters by settings); a client
+        // MongoSess creates has a cluster of its own (see MongoClientFactory.Configure), so closing it touches no other
+        var cluster = client.Cluster;
+        client.Dispose();
+        ClusterRegistry.Instance.UnregisterAndDisposeCluster(cluster);
     }
 
     private async Task<T> Run<T>(Func<Task<T>> operation)

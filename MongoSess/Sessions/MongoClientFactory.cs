@@ -45,26 +45,16 @@ internal static partial class MongoClientFactory
         catch (Exception e) when (MongoErrors.IsDriverError(e))
         {
             var error = MongoErrors.Translate(e, client);
-            Close(client);
+            MongoSessionStore.CloseOwned(client);
             // the driver's messages name hosts, never the password; the connection string is not logged at all
             logger.LogError("Connecting to MongoDB failed: {Error}", error.Message);
             throw error;
         }
         catch
         {
-            Close(client);
+            MongoSessionStore.CloseOwned(client);
             throw;
         }
-    }
-
-    /// <summary>Closes a client MongoSess created: its monitors stop and its connections close.</summary>
-    public static void Close(MongoClient client)
-    {
-        // disposing a MongoClient leaves its cluster running (the driver caches clusters by settings); this client's
-        // cluster is its own (see the configurator in Configure), so closing it touches no other client
-        var cluster = client.Cluster;
-        client.Dispose();
-        ClusterRegistry.Instance.UnregisterAndDisposeCluster(cluster);
     }
 
     /// <summary>The client settings, database and collection the options give, without connecting.</summary>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace MongoSessions.Internal;
+namespace MongoSessions.Diagnostics;
 
 /// <summary>How logs name a session: a short hash of its id, enough to match lines up, useless as a cookie.</summary>
 internal static class SessionLogId

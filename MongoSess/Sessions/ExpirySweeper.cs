@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace MongoSessions.Internal;
+namespace MongoSessions.Sessions;
 
 /// <summary>
 /// Removes expired sessions from a store, at a fixed interval or when <see cref="TryStart"/> asks (the lottery).

@@ -1,4 +1,4 @@
-namespace MongoSessions.Internal;
+namespace MongoSessions.Sessions;
 
 /// <summary>Validates session keys: dotted paths into the session data, as MongoDB field paths.</summary>
 internal static class SessionKey

@@ -3,7 +3,7 @@ using System.Text;
 using MongoDB.Bson;
 using MongoSessions.Values;
 
-namespace MongoSessions.Internal;
+namespace MongoSessions.Encryption;
 
 /// <summary>
 /// Encrypts a session's data and flash entries with AES-256-GCM into one binary value:

@@ -44,7 +44,7 @@ public sealed class MongoSessOptions
     /// <summary>
     /// Encrypts each session's data and flash entries at rest with AES-256-GCM under these keys. Default null: stored
     /// in the clear. Writes then cost a read and a compare-and-swap (two store round trips instead of one) and
-    /// <see cref="MongoSess.DestroyWhereAsync"/> scans every session; see README, "Encryption at rest". Works with the
+    /// <see cref="MongoSess.EndWhereAsync"/> scans every session; see README, "Encryption at rest". Works with the
     /// built-in stores only.
     /// </summary>
     public EncryptionKeyring? Encryption { get; set; }

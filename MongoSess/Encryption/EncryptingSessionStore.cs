@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
+using MongoSessions.Diagnostics;
 using MongoSessions.Values;
 
-namespace MongoSessions.Internal;
+namespace MongoSessions.Encryption;
 
 /// <summary>
 /// Encryption at rest around a built-in store: a session's data and flash entries are stored as one AES-256-GCM value,
@@ -36,6 +37,11 @@ internal sealed class EncryptingSessionStore : ISessionStore
     }
 
     public ISessionStore Inner => _inner;
+
+    // telemetry and cleanup see the store underneath
+    public string Name => _inner.Name;
+
+    public bool RemovesExpiredSessions => _inner.RemovesExpiredSessions;
 
     public async ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -109,7 +115,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
         return written is null ? null : Merge(result, written);
     }
 
-    public ValueTask<bool> DestroyAsync(string id, string? tokenHash, CancellationToken cancellationToken) => _inner.DestroyAsync(id, tokenHash, cancellationToken);
+    public ValueTask<bool> EndAsync(string id, string? tokenHash, CancellationToken cancellationToken) => _inner.EndAsync(id, tokenHash, cancellationToken);
 
     public ValueTask<long> CountAsync(DateTimeOffset now, CancellationToken cancellationToken) => _inner.CountAsync(now, cancellationToken);
 
@@ -124,7 +130,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
         }
     }
 
-    // no DestroyWhereAsync: the store cannot query encrypted values, so the interface's default (list, decrypt, match,
+    // no EndWhereAsync: the store cannot query encrypted values, so the interface's default (list, decrypt, match,
     // delete) does it here
 
     public ValueTask ClearAsync(CancellationToken cancellationToken) => _inner.ClearAsync(cancellationToken);

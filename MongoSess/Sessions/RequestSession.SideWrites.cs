@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using MongoSessions.Diagnostics;
+
+namespace MongoSessions.Sessions;
+
+// the write a read may make (take the waiting flash values, or move the idle expiry), and the cached copy
+internal sealed partial class RequestSession
+{
+    private async Task SideWriteLockedAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // taking the flash values moves the idle expiry too, so it counts as this read's touch
+            var operations = FlashEntry.AnyWaiting(record.Flash) ? RequestFlash.PullsFor(record) : [];
+            var expiresAt = now + _client.Expires;
+            var update = new SessionUpdate(_key!, _tokenHash!, operations, now, expiresAt, createIfMissing: false);
+            if (await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is not { } result)
+            {
+                Forget(current: null, now);
+                return;
+            }
+            if (operations.Count > 0)
+            {
+                _flash.Took(result.FlashValues);
+                record.Flash.Document.Clear();
+            }
+            record.ExpiresAt = expiresAt;
+            SendCookie(expiresAt, record.AbsoluteExpiresAt, record.BrowserSessionCookie, now);
+        }
+        catch (MongoSessException e)
+        {
+            // a read must not fail because its side write did (a full disk, a store down for writes): serve what was
+            // read; the expiry moves, or the flash shows, on a later request
+            _client.Logger.LogWarning(
+                "A read of session {Session} could not extend it or take its flash values ({Error}); it is served as read",
+                SessionLogId.Of(record.Id), e.Message);
+        }
+    }
+
+    // the session was last extended at ExpiresAt - Expires; a read extends it again once TouchAfter has passed since
+    private bool IsTouchDue(SessionRecord record, DateTimeOffset now) =>
+        _client.TouchAfter != Timeout.InfiniteTimeSpan && now - (record.ExpiresAt - _client.Expires) >= _client.TouchAfter;
+
+    // keeps the copy later reads use in step with this request's writes, without reading the session back; increments
+    // take the store's value, which includes concurrent requests' increments
+    private void UpdateCachedCopy(IReadOnlyList<SessionOperation> operations, SessionWriteResult result, DateTimeOffset expiresAt)
+    {
+        if (_record is null)
+        {
+            return;
+        }
+        var applied = new List<SessionOperation>(operations.Count);
+        var flash = new List<SessionOperation>();
+        foreach (var operation in operations)
+        {
+            if (operation.Area == SessionArea.Flash)
+            {
+                // flash entries have names of their own, so this request's are safe to add to the copy
+                flash.Add(operation);
+                continue;
+            }
+            applied.Add(operation.Kind == SessionOperationKind.Increment && result.Values.Find(operation.Path) is { } value
+                ? SessionOperation.Set(operation.Path, value)
+                : operation);
+        }
+        try
+        {
+            _record.Data.Apply(applied);
+            _record.Flash.Apply(flash);
+            _record.ExpiresAt = expiresAt;
+            _record.BrowserSessionCookie = result.BrowserSessionCookie;
+            _record.CsrfToken = result.CsrfToken;
+        }
+        catch (InvalidOperationException)
+        {
+            // another request changed the shape under us; the store accepted the write, so the copy is what is wrong
+            _record = null;
+            Become(State.Named);
+        }
+    }
+}
