@@ -7,15 +7,11 @@ set "CMD=%~1"
 if "%CMD%"=="" goto usage
 shift
 
-rem collect the remaining arguments (shift does not update %*)
-set "ARGS="
-:collect
-if "%~1"=="" goto dispatch
-set ARGS=%ARGS% %1
-shift
-goto collect
+rem the arguments after the command word, exactly as typed: %* keeps "=" (-p:Version=0.1.0-local.1) and empty
+rem arguments, which a loop over %1 would split or stop at; this drops everything up to the command word itself
+set "ARGS=%*"
+call set "ARGS=%%ARGS:*%CMD%=%%"
 
-:dispatch
 if /i "%CMD%"=="demo" goto demo
 if /i "%CMD%"=="test" goto test
 if /i "%CMD%"=="pack" goto pack
@@ -26,6 +22,7 @@ echo unknown command: %CMD% 1>&2
 goto usage
 
 :demo
+echo building the demo server (the first build takes a while)... 1>&2
 dotnet build examples\DemoServer\DemoServer.csproj -c Release --nologo -v quiet || exit /b 1
 for /f "usebackq delims=" %%p in (`dotnet msbuild examples\DemoServer\DemoServer.csproj -nologo -p:Configuration^=Release -getProperty:TargetPath`) do set "DLL=%%p"
 dotnet "%DLL%" %ARGS%
@@ -58,7 +55,8 @@ dotnet "%DLL%" %ARGS%
 exit /b %ERRORLEVEL%
 
 :pack
-dotnet pack MongoSess\MongoSess.csproj -c Release -o artifacts --nologo %ARGS%
+dotnet pack MongoSess\MongoSess.csproj -c Release -o artifacts --nologo %ARGS% || exit /b 1
+dotnet pack MongoSess.Testing\MongoSess.Testing.csproj -c Release -o artifacts --nologo %ARGS%
 exit /b %ERRORLEVEL%
 
 :usage
@@ -68,9 +66,9 @@ echo commands: 1>&2
 echo   demo [args...]   build and run the demo server (examples\DemoServer) on 1>&2
 echo                    http://localhost:8080/; extra args go to the server 1>&2
 echo   test [args...]   restore, build and run every test; results in TestResults\ 1>&2
-echo   pack [args...]   write the NuGet package and its symbols package to 1>&2
-echo                    artifacts\ (extra args go to dotnet pack) 1>&2
-echo   soak [--seconds S] [--clients N] [--seed N] 1>&2
+echo   pack [args...]   write the NuGet packages (MongoSess, MongoSess.Testing) and their 1>&2
+echo                    symbols packages to artifacts\ (extra args go to dotnet pack) 1>&2
+echo   soak [--seconds S] [--clients N] [--seed N] [--encrypt] 1>&2
 echo                    minutes of concurrent session traffic against MongoDB while it 1>&2
 echo                    drops connections and steps down its primary (not part of test) 1>&2
 echo   bench [args...]  BenchmarkDotNet benchmarks, short job (args go to BenchmarkDotNet) 1>&2

@@ -15,9 +15,9 @@ commands:
                    (try: ./build.sh demo --help)
   test [args...]   restore, build and run every test; results in TestResults/
                    (extra args go to dotnet test)
-  pack [args...]   write the NuGet package and its symbols package to
-                   artifacts/ (extra args go to dotnet pack)
-  soak [--seconds S] [--clients N] [--seed N]
+  pack [args...]   write the NuGet packages (MongoSess, MongoSess.Testing) and
+                   their symbols packages to artifacts/ (extra args go to dotnet pack)
+  soak [--seconds S] [--clients N] [--seed N] [--encrypt]
                    a few minutes of concurrent session traffic against MongoDB
                    (an in-process replica set) while it drops connections and
                    steps down its primary; exits 1 if an increment was lost or
@@ -37,6 +37,7 @@ USAGE
 # builds a project in Release, quiet when it builds, the whole log when it does not; prints the dll path
 build_quietly() {
     local log
+    echo "building $(basename "$1" .csproj) (the first build takes a while)..." >&2
     if ! log="$(dotnet build "$1" -c Release --nologo -v quiet 2>&1)"; then
         echo "$log" >&2
         exit 1
@@ -69,6 +70,7 @@ case "$cmd" in
         ;;
     pack)
         dotnet pack MongoSess/MongoSess.csproj -c Release -o artifacts --nologo "$@"
+        dotnet pack MongoSess.Testing/MongoSess.Testing.csproj -c Release -o artifacts --nologo "$@"
         ;;
     bench)
         dll="$(build_quietly benchmarks/MongoSess.Benchmarks/MongoSess.Benchmarks.csproj)"

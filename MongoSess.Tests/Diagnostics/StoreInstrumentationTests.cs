@@ -150,7 +150,7 @@ internal sealed class StoreInstrumentationTests
             ("remove_expired", () => store.RemoveExpiredAsync(Now, default)),
             ("created", SessionMetrics.Created),
             ("loaded", SessionMetrics.Loaded),
-            ("rejected", () => CookieMetrics.Rejected(MongoSessions.Cookies.CookieRejection.BadSignature)),
+            ("rejected", () => MongoSessions.Cookies.CookieMetrics.Rejected(MongoSessions.Cookies.CookieRejection.BadSignature)),
         };
         var allocated = new List<string>();
         foreach (var (name, call) in calls)

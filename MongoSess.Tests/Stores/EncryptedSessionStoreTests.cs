@@ -3,6 +3,8 @@ using MongoSessions.Tests.Support;
 using MongoSessions.Tests.Support.MongoWire;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using MongoSessions.Testing;
+
 namespace MongoSessions.Tests.Stores;
 
 /// <summary>The store contract holds unchanged with encryption at rest, on every built-in store.</summary>

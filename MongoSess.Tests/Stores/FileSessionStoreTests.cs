@@ -1,6 +1,8 @@
 using MongoSessions.Tests.Support;
 using Microsoft.Extensions.Logging;
 
+using MongoSessions.Testing;
+
 namespace MongoSessions.Tests.Stores;
 
 [TestFixture]

@@ -1,3 +1,5 @@
+using MongoSessions.Testing;
+
 namespace MongoSessions.Tests.Stores;
 
 [TestFixture]

@@ -5,16 +5,19 @@ namespace MongoSessions.Diagnostics;
 
 /// <summary>
 /// The one <see cref="System.Diagnostics.Metrics.Meter"/> and the one <see cref="System.Diagnostics.ActivitySource"/>
-/// MongoSess reports through, both named <see cref="MongoSess.MeterName"/> and versioned like the assembly. They live
+/// MongoSess reports through, both named <see cref="Name"/> ("MongoSess") and versioned like the assembly. They live
 /// for the process: instruments are static, and cost a listener check when nobody listens.
 /// </summary>
 internal static class MongoSessInstrumentation
 {
+    /// <summary>The meter's and the activity source's name (public as <c>MongoSess.MeterName</c> and <c>MongoSess.ActivitySourceName</c>).</summary>
+    public const string Name = "MongoSess";
+
     private static readonly string? s_version = typeof(MongoSessInstrumentation).Assembly.GetName().Version?.ToString();
 
-    public static Meter Meter { get; } = new(MongoSess.MeterName, s_version);
+    public static Meter Meter { get; } = new(Name, s_version);
 
-    public static ActivitySource ActivitySource { get; } = new(MongoSess.ActivitySourceName, s_version);
+    public static ActivitySource ActivitySource { get; } = new(Name, s_version);
 
     /// <summary>Histogram buckets for durations in seconds: store operations and pool waits run from tens of microseconds (memory) to seconds (a failover).</summary>
     public static InstrumentAdvice<double> DurationAdvice { get; } = new()

@@ -77,6 +77,11 @@ internal sealed class EncryptingSessionStore : ISessionStore
             {
                 return null;
             }
+            if (update.ExpectedVersion is { } expected && expected != stored.Version)
+            {
+                // the caller's own compare-and-swap: honoured as any store honours it
+                return null;
+            }
             // throws InvalidOperationException, with nothing written, when the operations do not fit the data
             var result = plain.Apply(update);
             var written = await _inner.UpdateAsync(SealUpdate(stored, plain, update.Now, update.ExpiresAt, update), cancellationToken).ConfigureAwait(false);

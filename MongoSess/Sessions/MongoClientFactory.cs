@@ -14,17 +14,6 @@ namespace MongoSessions;
 /// </summary>
 internal static partial class MongoClientFactory
 {
-    public const string DefaultDatabase = "mongosess";
-    public const string DefaultConnectionString = "mongodb://localhost:27017";
-
-    /// <summary>
-    /// Unlike the driver (no timeout), 30 s by default: a web request must never wait forever on a server that took a
-    /// command and went silent. <c>socketTimeoutMS=0</c> in the connection string turns it off.
-    /// </summary>
-    public static readonly TimeSpan DefaultSocketTimeout = TimeSpan.FromSeconds(30);
-
-    /// <summary>How many requests may wait for a pooled connection at once, instead of the driver's maxPoolSize × 5.</summary>
-    public const int DefaultWaitQueueSize = 10_000;
 
     public static async Task<MongoSessionStore> ConnectAsync(MongoSessOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
@@ -77,7 +66,7 @@ internal static partial class MongoClientFactory
         }
         if (!explicitSocketTimeout && settings.SocketTimeout == TimeSpan.Zero)
         {
-            settings.SocketTimeout = DefaultSocketTimeout;
+            settings.SocketTimeout = MongoSessOptions.DefaultSocketTimeout;
         }
         // session values travel in command documents: no command text in the driver's logs or traces, at any level
         var logging = settings.LoggingSettings?.LoggerFactory ?? loggers;
@@ -91,11 +80,11 @@ internal static partial class MongoClientFactory
         // the driver fails a request at once when more than maxPoolSize × 5 wait for a connection; a burst of web
         // requests should wait (up to waitQueueTimeoutMS) instead. The property is the only knob, and is obsolete
 #pragma warning disable CS0618
-        settings.WaitQueueSize = Math.Max(settings.WaitQueueSize, DefaultWaitQueueSize);
+        settings.WaitQueueSize = Math.Max(settings.WaitQueueSize, MongoSessOptions.DefaultWaitQueueSize);
 #pragma warning restore CS0618
         // the handshake's client metadata then says "mongo-csharp-driver|MongoSess", so server logs show who connected
         settings.LibraryInfo ??= new LibraryInfo("MongoSess", typeof(MongoClientFactory).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-        var database = options.Database ?? urlDatabase ?? DefaultDatabase;
+        var database = options.Database ?? urlDatabase ?? MongoSessOptions.DefaultDatabase;
         var collection = options.Collection ?? urlCollection ?? new MongoSessionStoreOptions().CollectionName;
         MongoNames.CheckDatabase(database);
         MongoNames.CheckCollection(collection);
@@ -124,7 +113,7 @@ internal static partial class MongoClientFactory
         }
         else
         {
-            connectionString = options.ConnectionString ?? DefaultConnectionString;
+            connectionString = options.ConnectionString ?? MongoSessOptions.DefaultConnectionString;
         }
         var (withoutCollection, collection) = SplitCollection(connectionString);
         MongoUrl url;

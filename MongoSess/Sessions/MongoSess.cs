@@ -1,5 +1,6 @@
 using System.Net;
 using MongoSessions.Cookies;
+using MongoSessions.Diagnostics;
 using MongoSessions.Sessions;
 
 namespace MongoSessions;
@@ -23,13 +24,13 @@ public sealed partial class MongoSess
     /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> MongoSess reports its metrics through:
     /// <c>dotnet-counters monitor --counters MongoSess</c>, or OpenTelemetry's <c>AddMeter(MongoSess.MeterName)</c>.
     /// </summary>
-    public const string MeterName = "MongoSess";
+    public const string MeterName = MongoSessInstrumentation.Name;
 
     /// <summary>
     /// The name of the <see cref="System.Diagnostics.ActivitySource"/> that traces every session store operation:
     /// OpenTelemetry's <c>AddSource(MongoSess.ActivitySourceName)</c>.
     /// </summary>
-    public const string ActivitySourceName = "MongoSess";
+    public const string ActivitySourceName = MongoSessInstrumentation.Name;
 
     private static readonly SemaphoreSlim s_lifecycle = new(1, 1);
     private static volatile MongoSessClient? s_default;

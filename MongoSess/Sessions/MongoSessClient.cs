@@ -126,13 +126,13 @@ public sealed class MongoSessClient : IAsyncDisposable
         Cookie = cookie;
         Expires = options.Expires;
         AbsoluteTimeout = options.AbsoluteTimeout;
-        TouchAfter = options.TouchAfter ?? options.Expires / 10;
+        TouchAfter = options.TouchAfterOrDefault;
         Clock = clock;
         var cleanup = options.Cleanup;
         // the TTL index does MongoDB's cleanup; every other store needs sweeps
         TimeSpan? interval = cleanup.Mode switch
         {
-            SessionCleanupMode.Default when !store.RemovesExpiredSessions => TimeSpan.FromMinutes(10),
+            SessionCleanupMode.Default when !store.RemovesExpiredSessions => SessionCleanup.DefaultSweepInterval,
             SessionCleanupMode.Sweep => cleanup.Interval,
             _ => null,
         };

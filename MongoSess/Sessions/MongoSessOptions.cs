@@ -6,6 +6,21 @@ namespace MongoSessions;
 /// <summary>Every MongoSess setting and its default, in one place.</summary>
 public sealed class MongoSessOptions
 {
+    /// <summary>The database when neither <see cref="Database"/> nor the connection string names one.</summary>
+    public const string DefaultDatabase = "mongosess";
+
+    /// <summary>The server when no connection string, server list or client settings are given.</summary>
+    public const string DefaultConnectionString = "mongodb://localhost:27017";
+
+    /// <summary>
+    /// Unlike the driver (no timeout), 30 s by default: a web request must never wait forever on a server that took a
+    /// command and went silent. <c>socketTimeoutMS=0</c> in the connection string turns it off.
+    /// </summary>
+    public static readonly TimeSpan DefaultSocketTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many requests may wait for a pooled connection at once, instead of the driver's maxPoolSize × 5.</summary>
+    public const int DefaultWaitQueueSize = 10_000;
+
     /// <summary>The session cookie: name, signing keys, lifetime and attributes.</summary>
     public SessionCookieOptions Cookie { get; set; } = new();
 
@@ -27,6 +42,9 @@ public sealed class MongoSessOptions
     /// Writes always extend it.
     /// </summary>
     public TimeSpan? TouchAfter { get; set; }
+
+    /// <summary><see cref="TouchAfter"/>, or its default: a tenth of <see cref="Expires"/>.</summary>
+    internal TimeSpan TouchAfterOrDefault => TouchAfter ?? Expires / 10;
 
     /// <summary>
     /// How expired sessions are removed: <see cref="SessionCleanup.Default"/> (MongoDB's TTL index on MongoDB, a sweep

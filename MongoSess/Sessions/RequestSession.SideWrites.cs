@@ -75,7 +75,7 @@ internal sealed partial class RequestSession
         {
             // another request changed the shape under us; the store accepted the write, so the copy is what is wrong
             _record = null;
-            Become(State.Named);
+            Become(RequestState.Named);
         }
     }
 }

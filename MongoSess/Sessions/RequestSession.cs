@@ -11,25 +11,6 @@ namespace MongoSessions.Sessions;
 /// </summary>
 internal sealed partial class RequestSession
 {
-    /// <summary>Where the request stands with its session. Every transition goes through one of the methods below it.</summary>
-    private enum State
-    {
-        /// <summary>The cookie has not been looked at yet.</summary>
-        Unread,
-
-        /// <summary>No session: no valid cookie, or the session it named is gone. A write creates one.</summary>
-        None,
-
-        /// <summary>A token (from the cookie, or created or regenerated here), not loaded yet.</summary>
-        Named,
-
-        /// <summary>A token and its loaded record: the store's copy with this request's writes applied.</summary>
-        Loaded,
-
-        /// <summary>The cookie's token was replaced by a regeneration a moment ago: no session, and none may start.</summary>
-        Replaced,
-    }
-
     /// <summary>
     /// How long after a regeneration a request with the replaced token counts as one that was in flight when it
     /// happened: it sees no session and may not start one (<see cref="MongoSessSessionReplacedException"/>). Later the
@@ -42,7 +23,7 @@ internal sealed partial class RequestSession
     private readonly RequestFlash _flash = new();
     private SemaphoreSlim? _gate;
     private bool _lotteryDrawn;
-    private State _state;
+    private RequestState _state;
     private string? _token;
     private string? _key;
     private string? _tokenHash;
@@ -89,7 +70,7 @@ internal sealed partial class RequestSession
             ReadCookie();
             var now = _client.Now();
             var expiresAt = now + _client.Expires;
-            if (_state is State.Named or State.Loaded)
+            if (_state is RequestState.Named or RequestState.Loaded)
             {
                 var update = new SessionUpdate(_key!, _tokenHash!, operations, now, expiresAt, createIfMissing: false)
                 {
@@ -121,12 +102,12 @@ internal sealed partial class RequestSession
         {
             ReadCookie();
             bool browserHasCookie = _key is not null || _cookies.BrowserHasCookie;
-            if (_state is State.Named or State.Loaded)
+            if (_state is RequestState.Named or RequestState.Loaded)
             {
                 if (await Store.EndAsync(_key!, _tokenHash, cancellationToken).ConfigureAwait(false))
                 {
                     SessionMetrics.Ended();
-                    Become(State.None);
+                    Become(RequestState.None);
                 }
                 else
                 {
@@ -148,7 +129,7 @@ internal sealed partial class RequestSession
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             ReadCookie();
-            if (_state is not (State.Named or State.Loaded))
+            if (_state is not (RequestState.Named or RequestState.Loaded))
             {
                 return;
             }
@@ -179,7 +160,7 @@ internal sealed partial class RequestSession
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             ReadCookie();
-            if (_state is not (State.Named or State.Loaded))
+            if (_state is not (RequestState.Named or RequestState.Loaded))
             {
                 return false;
             }
@@ -243,7 +224,7 @@ internal sealed partial class RequestSession
     private async Task<SessionRecord?> LoadLockedAsync(CancellationToken cancellationToken)
     {
         ReadCookie();
-        if (_state != State.Named)
+        if (_state != RequestState.Named)
         {
             return _record;
         }
@@ -256,7 +237,7 @@ internal sealed partial class RequestSession
             return null;
         }
         _record = record;
-        Become(State.Loaded);
+        Become(RequestState.Loaded);
         SessionMetrics.Loaded();
         if (FlashEntry.AnyWaiting(record.Flash) || IsTouchDue(record, now))
         {
@@ -287,7 +268,7 @@ internal sealed partial class RequestSession
         };
         var created = await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false)
             ?? throw new MongoSessException($"The session store {Store.Name} did not create a session it was asked to create.");
-        Name(token, State.Loaded);
+        Name(token, RequestState.Loaded);
         IsNew = true;
         // a new session holds exactly what this write put in it
         _record = SessionRecord.CreateFrom(update);
@@ -302,80 +283,4 @@ internal sealed partial class RequestSession
     /// </summary>
     private void SendCookie(DateTimeOffset idleExpiry, DateTimeOffset? absoluteExpiry, bool browserSession, DateTimeOffset now) =>
         _cookies.WriteSession(_token!, absoluteExpiry is { } absolute && absolute < idleExpiry ? absolute : idleExpiry, browserSession, now);
-
-    private void ReadCookie()
-    {
-        if (_state == State.Unread)
-        {
-            if (_cookies.VerifiedToken is { } token)
-            {
-                Name(token, State.Named);
-            }
-            else
-            {
-                Become(State.None);
-            }
-        }
-    }
-
-    private void Name(string token, State state)
-    {
-        (_token, _key, _tokenHash) = (token, SessionToken.KeyOf(token), SessionToken.Hash(token));
-        Become(state);
-    }
-
-    private void Become(State state)
-    {
-        _state = state;
-        if (state is State.None or State.Replaced)
-        {
-            (_token, _key, _tokenHash, _record) = (null, null, null, null);
-            IsNew = false;
-        }
-    }
-
-    // the session is not there for this token: gone (None), or replaced by a regeneration within the grace period
-    private void Forget(SessionRecord? current, DateTimeOffset now) =>
-        Become(current is { TokenReplacedAt: { } replaced } && !string.Equals(current.TokenHash, _tokenHash, StringComparison.Ordinal)
-            && now - replaced < ReplacedTokenGrace
-            ? State.Replaced
-            : State.None);
-
-    // after a write or end found no session for the token; with probeReplaced, one read tells a replaced token from a
-    // session that is gone (only then, so the common paths keep their single store call)
-    private async Task ForgetAsync(bool probeReplaced, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var current = probeReplaced ? await Store.LoadAsync(_key!, now, cancellationToken).ConfigureAwait(false) : null;
-        Forget(current, now);
-    }
-
-    private void ThrowIfReplaced()
-    {
-        if (_state == State.Replaced)
-        {
-            throw new MongoSessSessionReplacedException(
-                "The request's session cookie was replaced a moment ago by a regeneration (a login, in another tab or request); " +
-                "nothing was written and no new session was started, so the browser keeps its new cookie. Answer 409 or retry: " +
-                "the browser's next request carries the new cookie.");
-        }
-    }
-
-    private async ValueTask<GateLease> EnterAsync(CancellationToken cancellationToken)
-    {
-        var gate = _gate ?? Interlocked.CompareExchange(ref _gate, new SemaphoreSlim(1, 1), null) ?? _gate;
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (!_lotteryDrawn)
-        {
-            // one draw per request that uses its session; requests that never touch it cost nothing
-            _lotteryDrawn = true;
-            _client.DrawCleanupLottery();
-        }
-        return new GateLease(gate);
-    }
-
-    /// <summary>Holds the request's gate until disposed: <c>using (await EnterAsync(ct)) { ... }</c>.</summary>
-    private readonly struct GateLease(SemaphoreSlim gate) : IDisposable
-    {
-        public void Dispose() => gate.Release();
-    }
 }

@@ -17,6 +17,9 @@ public sealed class SessionCleanup
     /// <summary>MongoDB's TTL index on MongoDB; a sweep every 10 minutes on other stores. The default.</summary>
     public static SessionCleanup Default { get; } = new(SessionCleanupMode.Default);
 
+    /// <summary>How often <see cref="Default"/> sweeps a store that does not remove expired sessions itself: every 10 minutes.</summary>
+    public static TimeSpan DefaultSweepInterval { get; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Only MongoDB's TTL index (the server deletes expired documents about once a minute); no sweeps.</summary>
     public static SessionCleanup TtlIndex { get; } = new(SessionCleanupMode.TtlIndex);
 

@@ -6,7 +6,8 @@ namespace MongoSessions;
 /// <summary>A condition on session data, "the value at <see cref="Path"/> equals <see cref="Value"/>", for <see cref="ISessionStore.EndWhereAsync"/>.</summary>
 public readonly struct SessionMatch
 {
-    internal SessionMatch(string path, BsonValue value)
+    /// <summary>Creates the condition "the value at <paramref name="path"/> equals <paramref name="value"/>".</summary>
+    public SessionMatch(string path, BsonValue value)
     {
         Path = path;
         Value = value;

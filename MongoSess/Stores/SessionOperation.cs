@@ -25,23 +25,32 @@ public readonly struct SessionOperation
     /// <summary>The value to set or push, the amount to add (a <see cref="BsonInt64"/>), or null for the other kinds.</summary>
     public BsonValue? Value { get; }
 
-    internal static SessionOperation Set(string path, BsonValue value) => new(SessionOperationKind.Set, path, value);
+    /// <summary>Sets the value at a path of the data (MongoDB <c>$set</c>), creating the documents on the way.</summary>
+    public static SessionOperation Set(string path, BsonValue value) => new(SessionOperationKind.Set, path, value);
 
-    internal static SessionOperation Unset(string path) => new(SessionOperationKind.Unset, path, null);
+    /// <summary>Removes the value at a path of the data (<c>$unset</c>); a missing path is not an error.</summary>
+    public static SessionOperation Unset(string path) => new(SessionOperationKind.Unset, path, null);
 
-    internal static SessionOperation Increment(string path, long amount) => new(SessionOperationKind.Increment, path, BsonInt64.Create(amount));
+    /// <summary>Adds to the number at a path of the data (<c>$inc</c>); a missing path counts as 0.</summary>
+    public static SessionOperation Increment(string path, long amount) => new(SessionOperationKind.Increment, path, BsonInt64.Create(amount));
 
-    internal static SessionOperation Push(string path, BsonValue value) => new(SessionOperationKind.Push, path, value);
+    /// <summary>Appends to the array at a path of the data (<c>$push</c>), creating it when missing.</summary>
+    public static SessionOperation Push(string path, BsonValue value) => new(SessionOperationKind.Push, path, value);
 
-    internal static SessionOperation Pull(string path) => new(SessionOperationKind.Pull, path, null);
+    /// <summary>Removes the value at a path of the data and reports its old value in <see cref="SessionWriteResult.Values"/>.</summary>
+    public static SessionOperation Pull(string path) => new(SessionOperationKind.Pull, path, null);
 
-    internal static SessionOperation Clear() => new(SessionOperationKind.Clear, "", null);
+    /// <summary>Removes every value of the data.</summary>
+    public static SessionOperation Clear() => new(SessionOperationKind.Clear, "", null);
 
-    internal static SessionOperation FlashSet(string path, BsonValue value) => new(SessionOperationKind.Set, path, value, SessionArea.Flash);
+    /// <summary>Sets a flash entry (<c>flash.&lt;key&gt;.&lt;entry&gt;</c>).</summary>
+    public static SessionOperation FlashSet(string path, BsonValue value) => new(SessionOperationKind.Set, path, value, SessionArea.Flash);
 
-    internal static SessionOperation FlashPull(string path) => new(SessionOperationKind.Pull, path, null, SessionArea.Flash);
+    /// <summary>Removes a flash entry and reports its old value in <see cref="SessionWriteResult.FlashValues"/>.</summary>
+    public static SessionOperation FlashPull(string path) => new(SessionOperationKind.Pull, path, null, SessionArea.Flash);
 
-    internal static SessionOperation FlashUnset(string path) => new(SessionOperationKind.Unset, path, null, SessionArea.Flash);
+    /// <summary>Removes a flash entry.</summary>
+    public static SessionOperation FlashUnset(string path) => new(SessionOperationKind.Unset, path, null, SessionArea.Flash);
 
     /// <summary>Describes the operation without its value (values may be private).</summary>
     public override string ToString() => Area == SessionArea.Data ? $"{Kind} {Path}" : $"{Kind} {Area}:{Path}";

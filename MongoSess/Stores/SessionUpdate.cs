@@ -6,8 +6,18 @@ namespace MongoSessions;
 /// </summary>
 public sealed class SessionUpdate
 {
-    internal SessionUpdate(string id, string tokenHash, IReadOnlyList<SessionOperation> operations, DateTimeOffset now, DateTimeOffset? expiresAt, bool createIfMissing)
+    /// <summary>Creates an update (MongoSess makes them; a store's own tests may too).</summary>
+    /// <param name="id">The session's key.</param>
+    /// <param name="tokenHash">The hash of the token the request presents; for a session to create, its first token's hash.</param>
+    /// <param name="operations">The changes to the data, in order.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="expiresAt">The new idle expiry, or null to keep the stored one.</param>
+    /// <param name="createIfMissing">Whether to create the session when no live one has the key.</param>
+    public SessionUpdate(string id, string tokenHash, IReadOnlyList<SessionOperation> operations, DateTimeOffset now, DateTimeOffset? expiresAt, bool createIfMissing)
     {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentException.ThrowIfNullOrEmpty(tokenHash);
+        ArgumentNullException.ThrowIfNull(operations);
         Id = id;
         TokenHash = tokenHash;
         Operations = operations;
@@ -30,7 +40,7 @@ public sealed class SessionUpdate
     /// <see cref="SessionRecord.TokenReplacedAt"/> becomes <see cref="Now"/>, in the same atomic step as the rest of the
     /// update, so the old token opens nothing from then on.
     /// </summary>
-    public string? NewTokenHash { get; internal init; }
+    public string? NewTokenHash { get; init; }
 
     /// <summary>The changes to the data, applied in order, all or none.</summary>
     public IReadOnlyList<SessionOperation> Operations { get; }
@@ -49,17 +59,17 @@ public sealed class SessionUpdate
     public bool CreateIfMissing { get; }
 
     /// <summary>When a session is created, its absolute expiry (<see cref="SessionRecord.AbsoluteExpiresAt"/>); ignored otherwise.</summary>
-    public DateTimeOffset? AbsoluteExpiresAt { get; internal init; }
+    public DateTimeOffset? AbsoluteExpiresAt { get; init; }
 
     /// <summary>
     /// When not null, a CSRF token to store: always when <see cref="ReplaceCsrfToken"/>, otherwise only when the session
     /// has none yet (so concurrent first uses agree on one token). An update that only adds a missing token carries no
     /// operations.
     /// </summary>
-    public string? CsrfToken { get; internal init; }
+    public string? CsrfToken { get; init; }
 
     /// <summary>Whether <see cref="CsrfToken"/> replaces an existing token.</summary>
-    public bool ReplaceCsrfToken { get; internal init; }
+    public bool ReplaceCsrfToken { get; init; }
 
     /// <summary>
     /// When not null, apply only to a session at this <see cref="SessionRecord.Version"/>, and move it to the next one;
@@ -70,7 +80,7 @@ public sealed class SessionUpdate
     public long? ExpectedVersion { get; init; }
 
     /// <summary>When not null, the new value of <see cref="SessionRecord.BrowserSessionCookie"/>.</summary>
-    public bool? BrowserSessionCookie { get; internal init; }
+    public bool? BrowserSessionCookie { get; init; }
 
     /// <summary>Describes the update without values.</summary>
     public override string ToString() => $"{Operations.Count} operation(s), create={CreateIfMissing}";

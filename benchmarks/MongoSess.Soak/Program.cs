@@ -75,7 +75,7 @@ long verifiedBefore = tally.SessionsVerified;
 await Task.WhenAll(clients.Select(client => client.VerifyAsync(TimeSpan.FromSeconds(30))));
 long finalChecks = tally.SessionsVerified - verifiedBefore;
 // every stored document belongs to a client's live session, but for a few whose start or end went unanswered
-var stored = set.Store.Documents(MongoSessions.MongoClientFactory.DefaultDatabase, new MongoSessionStoreOptions().CollectionName);
+var stored = set.Store.Documents(MongoSessOptions.DefaultDatabase, new MongoSessionStoreOptions().CollectionName);
 int holding = clients.Count(client => client.HasSession);
 int plaintext = options.Encrypt
     ? stored.Count(document => System.Text.Encoding.UTF8.GetString(MongoDB.Bson.BsonExtensionMethods.ToBson(document)).Contains("client-", StringComparison.Ordinal))

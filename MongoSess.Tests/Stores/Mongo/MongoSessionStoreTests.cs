@@ -3,6 +3,8 @@ using MongoSessions.Values;
 using MongoSessions.Tests.Support;
 using MongoSessions.Tests.Support.MongoWire;
 
+using MongoSessions.Testing;
+
 namespace MongoSessions.Tests.Stores.Mongo;
 
 /// <summary>The store contract against the in-test MongoDB wire server, over real sockets.</summary>

@@ -2,6 +2,8 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using MongoSessions.Tests.Support;
 
+using MongoSessions.Testing;
+
 namespace MongoSessions.Tests.Stores.Mongo;
 
 /// <summary>

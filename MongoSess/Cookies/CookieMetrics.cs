@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using MongoSessions.Cookies;
+using MongoSessions.Diagnostics;
 
-namespace MongoSessions.Diagnostics;
+namespace MongoSessions.Cookies;
 
 /// <summary>Counts session cookie values that failed verification, by reason; a rise in bad signatures may be forgery or a dropped key.</summary>
 internal static class CookieMetrics

@@ -1,9 +1,12 @@
 using MongoDB.Bson;
-using MongoSessions.Values;
 
-namespace MongoSessions.Tests.Stores;
+namespace MongoSessions.Testing;
 
-/// <summary>The contract of <see cref="ISessionStore"/>, run against every store by one subclass each.</summary>
+/// <summary>
+/// The contract of <see cref="ISessionStore"/> as NUnit tests: what MongoSess relies on from every store. Subclass it
+/// in your test project, return a new empty store from <see cref="CreateStore"/>, and run the tests; MongoSess's own
+/// stores pass it the same way.
+/// </summary>
 public abstract class SessionStoreContract
 {
     protected static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
@@ -26,18 +29,21 @@ public abstract class SessionStoreContract
         }
     }
 
-    protected static string NewId() => MongoSessions.Cookies.SessionToken.New();
+    /// <summary>A new session key (any unique string will do for a store).</summary>
+    protected static string NewId() => Guid.NewGuid().ToString("N");
 
-    // store-level tests use each key as its own token
-    protected static string Hash(string token) => MongoSessions.Cookies.SessionToken.Hash(token);
+    /// <summary>The token hash these tests give the session with key <paramref name="id"/> (a store only compares it).</summary>
+    protected static string Hash(string id) => "hash-" + id;
 
     protected static SessionUpdate Create(string id, params SessionOperation[] operations) =>
-        new(id, MongoSessions.Cookies.SessionToken.Hash(id), operations, Now, Later, createIfMissing: true);
+        new(id, Hash(id), operations, Now, Later, createIfMissing: true);
 
     protected static SessionUpdate Update(string id, params SessionOperation[] operations) =>
-        new(id, MongoSessions.Cookies.SessionToken.Hash(id), operations, Now.AddMinutes(1), Later.AddMinutes(1), createIfMissing: false);
+        new(id, Hash(id), operations, Now.AddMinutes(1), Later.AddMinutes(1), createIfMissing: false);
 
-    protected static SessionOperation Set(string path, object? value) => SessionOperation.Set(path, ClrToBsonMapper.Map(value, path));
+    /// <summary>A set of a plain value (int, long, string, bool, ...), as MongoDB.Bson maps it.</summary>
+    protected static SessionOperation Set(string path, object? value) =>
+        SessionOperation.Set(path, value is Guid guid ? new BsonBinaryData(guid, GuidRepresentation.Standard) : BsonValue.Create(value));
 
     [Test]
     public async Task Missing_session_loads_as_null()
@@ -88,14 +94,14 @@ public abstract class SessionStoreContract
     public async Task The_absolute_expiry_ends_a_session_that_is_still_active()
     {
         var id = NewId();
-        var create = new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [Set("a", 1)], Now, Now.AddHours(5), createIfMissing: true) { AbsoluteExpiresAt = Now.AddHours(2) };
+        var create = new SessionUpdate(id, Hash(id), [Set("a", 1)], Now, Now.AddHours(5), createIfMissing: true) { AbsoluteExpiresAt = Now.AddHours(2) };
         Assert.That((await Store.UpdateAsync(create, default))!.AbsoluteExpiresAt, Is.EqualTo(Now.AddHours(2)));
-        var write = new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [Set("b", 2)], Now.AddHours(1), Now.AddHours(6), createIfMissing: false);
+        var write = new SessionUpdate(id, Hash(id), [Set("b", 2)], Now.AddHours(1), Now.AddHours(6), createIfMissing: false);
         Assert.That((await Store.UpdateAsync(write, default))!.AbsoluteExpiresAt, Is.EqualTo(Now.AddHours(2)));
         Assert.That((await Store.LoadAsync(id, Now.AddHours(2).AddMilliseconds(-1), default))!.AbsoluteExpiresAt, Is.EqualTo(Now.AddHours(2)));
         Assert.That(await Store.LoadAsync(id, Now.AddHours(2), default), Is.Null);
         Assert.That(await Store.CountAsync(Now.AddHours(2), default), Is.Zero);
-        Assert.That(await Store.UpdateAsync(new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [Set("c", 3)], Now.AddHours(3), Now.AddHours(9), createIfMissing: false), default), Is.Null);
+        Assert.That(await Store.UpdateAsync(new SessionUpdate(id, Hash(id), [Set("c", 3)], Now.AddHours(3), Now.AddHours(9), createIfMissing: false), default), Is.Null);
         Assert.That(await Store.RemoveExpiredAsync(Now.AddHours(3), default), Is.EqualTo(1));
     }
 
@@ -104,7 +110,7 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
-        var late = new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [Set("b", 2)], Later, Later.AddHours(1), createIfMissing: false);
+        var late = new SessionUpdate(id, Hash(id), [Set("b", 2)], Later, Later.AddHours(1), createIfMissing: false);
         Assert.That(await Store.UpdateAsync(late, default), Is.Null);
         Assert.That(await Store.LoadAsync(id, Later.AddMinutes(-1), default), Is.Not.Null.And.Property("ExpiresAt").EqualTo(Later), "the expiry did not move");
     }
@@ -114,7 +120,7 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("old", 1)), default);
-        var fresh = new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [Set("new", 2)], Later, Later.AddHours(1), createIfMissing: true);
+        var fresh = new SessionUpdate(id, Hash(id), [Set("new", 2)], Later, Later.AddHours(1), createIfMissing: true);
         Assert.That(await Store.UpdateAsync(fresh, default), Is.Not.Null);
         var record = await Store.LoadAsync(id, Later, default);
         Assert.That(record!.Data.Contains("old"), Is.False);
@@ -219,7 +225,7 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
-        var flag = new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [], Now, expiresAt: null, createIfMissing: false) { BrowserSessionCookie = true };
+        var flag = new SessionUpdate(id, Hash(id), [], Now, expiresAt: null, createIfMissing: false) { BrowserSessionCookie = true };
         Assert.That((await Store.UpdateAsync(flag, default))!.BrowserSessionCookie, Is.True);
         Assert.That((await Store.LoadAsync(id, Now, default))!.ExpiresAt, Is.EqualTo(Later));
         Assert.That((await Store.UpdateAsync(Update(id, Set("b", 2)), default))!.BrowserSessionCookie, Is.True);
@@ -231,7 +237,7 @@ public abstract class SessionStoreContract
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
-        SessionUpdate Token(string token, bool replace) => new(id, MongoSessions.Cookies.SessionToken.Hash(id), [], Now, Later, createIfMissing: false) { CsrfToken = token, ReplaceCsrfToken = replace };
+        SessionUpdate Token(string token, bool replace) => new(id, Hash(id), [], Now, Later, createIfMissing: false) { CsrfToken = token, ReplaceCsrfToken = replace };
         Assert.That((await Store.UpdateAsync(Token("first", replace: false), default))!.CsrfToken, Is.EqualTo("first"));
         Assert.That((await Store.UpdateAsync(Token("second", replace: false), default))!.CsrfToken, Is.EqualTo("first"), "a first use that lost the race gets the winner's token");
         Assert.That((await Store.UpdateAsync(Token("third", replace: true), default))!.CsrfToken, Is.EqualTo("third"));
@@ -247,7 +253,7 @@ public abstract class SessionStoreContract
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
         var tokens = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
-            (await Store.UpdateAsync(new SessionUpdate(id, MongoSessions.Cookies.SessionToken.Hash(id), [], Now, Later, createIfMissing: false) { CsrfToken = $"token{i}" }, default))!.CsrfToken)));
+            (await Store.UpdateAsync(new SessionUpdate(id, Hash(id), [], Now, Later, createIfMissing: false) { CsrfToken = $"token{i}" }, default))!.CsrfToken)));
         Assert.That(tokens.Distinct().Count(), Is.EqualTo(1));
         Assert.That((await Store.LoadAsync(id, Now, default))!.CsrfToken, Is.EqualTo(tokens[0]));
     }
@@ -270,7 +276,7 @@ public abstract class SessionStoreContract
     }
 
     [Test]
-    public async Task Destroy_where_ends_the_live_sessions_that_match()
+    public async Task End_where_ends_the_live_sessions_that_match()
     {
         var ann1 = NewId();
         var ann2 = NewId();
@@ -286,7 +292,7 @@ public abstract class SessionStoreContract
     }
 
     [Test]
-    public async Task Destroy_removes_and_a_missing_id_is_not_an_error()
+    public async Task End_removes_and_a_missing_key_is_not_an_error()
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
@@ -334,7 +340,25 @@ public abstract class SessionStoreContract
     }
 
     [Test]
-    public async Task Destroy_with_a_token_hash_ends_only_the_session_holding_that_token()
+    public async Task Expected_version_makes_an_update_a_compare_and_swap()
+    {
+        var id = NewId();
+        var create = new SessionUpdate(id, Hash(id), [Set("a", 1)], Now, Later, createIfMissing: true) { ExpectedVersion = 0 };
+        Assert.That(await Store.UpdateAsync(create, default), Is.Not.Null);
+        Assert.That((await Store.LoadAsync(id, Now, default))!.Version, Is.EqualTo(1), "created at version 1");
+
+        var first = new SessionUpdate(id, Hash(id), [Set("a", 2)], Now, Later, createIfMissing: false) { ExpectedVersion = 1 };
+        Assert.That(await Store.UpdateAsync(first, default), Is.Not.Null);
+        var stale = new SessionUpdate(id, Hash(id), [Set("a", 3)], Now, Later, createIfMissing: false) { ExpectedVersion = 1 };
+        Assert.That(await Store.UpdateAsync(stale, default), Is.Null, "a write expecting an older version changes nothing");
+
+        var record = await Store.LoadAsync(id, Now, default);
+        Assert.That(record!.Version, Is.EqualTo(2));
+        Assert.That(record.Data.Find("a"), Is.EqualTo(new BsonInt32(2)));
+    }
+
+    [Test]
+    public async Task End_with_a_token_hash_ends_only_the_session_holding_that_token()
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
@@ -349,7 +373,7 @@ public abstract class SessionStoreContract
     {
         var live = NewId();
         var dying = NewId();
-        await Store.UpdateAsync(new SessionUpdate(live, MongoSessions.Cookies.SessionToken.Hash(live), [Set("n", 1)], Now, Later.AddHours(5), createIfMissing: true), default);
+        await Store.UpdateAsync(new SessionUpdate(live, Hash(live), [Set("n", 1)], Now, Later.AddHours(5), createIfMissing: true), default);
         await Store.UpdateAsync(Create(dying, Set("n", 2)), default);
         var afterDying = Later.AddMinutes(1);
 

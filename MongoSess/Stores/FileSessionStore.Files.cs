@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace MongoSessions;
+
+// the files: names, locks, reading, atomic writing, quarantine of damaged files, permissions, leftovers of crashes
+public sealed partial class FileSessionStore
+{
+    // the file name is a hash of the key, so no key (whatever a caller passes) can name a path outside the directory,
+    // and keys that differ only in case stay apart on case-insensitive file systems
+    internal string PathOf(string id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(id), hash);
+        return Path.Combine(Directory, Convert.ToHexStringLower(hash) + Extension);
+    }
+
+    private SemaphoreSlim LockOf(string path) => _locks[(uint)StringComparer.Ordinal.GetHashCode(Path.GetFileName(path)) % (uint)_locks.Length];
+
+    private async ValueTask<SessionRecord?> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return null;
+            }
+            if (info.Length > MaxFileBytes)
+            {
+                Quarantine(path, "it is larger than 16 MiB");
+                return null;
+            }
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        try
+        {
+            return SessionRecord.FromBson(bytes);
+        }
+        catch (FormatException e)
+        {
+            Quarantine(path, e.Message);
+            return null;
+        }
+    }
+
+    private void Quarantine(string path, string reason)
+    {
+        // log the file name and the reason only: the content may hold session data
+        _logger.LogWarning("Session file {File} cannot be read ({Reason}); it is renamed to .corrupt and treated as absent", Path.GetFileName(path), reason);
+        try
+        {
+            File.Move(path, path + ".corrupt", overwrite: true);
+        }
+        catch (IOException)
+        {
+            // already moved or deleted by another request: it is absent either way
+        }
+    }
+
+    private async ValueTask WriteAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var temp = Path.Combine(Directory, TempPrefix + Guid.NewGuid().ToString("N"));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        try
+        {
+            await using (var stream = OpenForWrite?.Invoke(temp, options) ?? new FileStream(temp, options))
+            {
+                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                // flush to the disk before the rename, or a power cut could leave the new name pointing at nothing
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+            // the rename lives in the directory: until the directory is flushed too, a power cut can undo it
+            DirectorySync.Flush(Directory);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    // a directory that existed before (created by hand, or by an older version) may let other users read the
+    // sessions: narrow it to its owner, or refuse it when that is not allowed
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void RestrictToOwner(string directory, ILogger logger)
+    {
+        var mode = File.GetUnixFileMode(directory);
+        if ((mode & ~OwnerOnly) == 0)
+        {
+            return;
+        }
+        try
+        {
+            File.SetUnixFileMode(directory, OwnerOnly);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException(
+                $"The session directory {directory} can be read by other users (mode {Convert.ToString((int)mode, 8)}) and this process may not change that; give it mode 700 or choose another directory.", e);
+        }
+        logger.LogWarning("Session directory {Directory} could be read by other users (mode {Mode}); its mode is now 700", directory, Convert.ToString((int)mode, 8));
+    }
+
+    private static void RemoveAbandonedTempFiles(string directory, TimeSpan olderThan)
+    {
+        foreach (var temp in System.IO.Directory.EnumerateFiles(directory, TempPrefix + "*"))
+        {
+            // a temporary file lives for one write; past that it was left by a crash (file times are wall-clock
+            // times, so this compares with the real clock, not the session clock)
+            if (olderThan == TimeSpan.Zero || File.GetLastWriteTimeUtc(temp) < DateTime.UtcNow - olderThan)
+            {
+                TryDelete(temp);
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
