@@ -113,8 +113,8 @@ public sealed class DemoRoutesTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
         Assert.That(html, Does.Contain("<p class=\"count\" id=\"views\">2</p>"));
-        Assert.That(html, Does.Contain("action=\"/logout\""));
-        Assert.That(html, Does.Contain("href=\"/views\""));
+        Assert.That(html, Does.Not.Contain("action=\"/logout\""), "nobody to log out");
+        Assert.That(html, Does.Contain("action=\"/count\""));
         Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("3"));
     }
 
@@ -155,6 +155,7 @@ public sealed class DemoRoutesTests
         string page = await client.GetStringAsync("/");
         Assert.That(page, Does.Contain("Welcome, ann &lt;admin&gt;"), "flashed, and HTML-encoded");
         Assert.That(page, Does.Contain("Logged in as <strong>ann &lt;admin&gt;</strong>"));
+        Assert.That(page, Does.Contain("action=\"/logout\""), "log out shows once logged in");
         Assert.That(page, Does.Contain("<p class=\"count\" id=\"views\">1</p>"), "the data moved to the new id");
         Assert.That(CsrfToken(page), Is.Not.EqualTo(token), "a new CSRF token with the new session");
         Assert.That(await client.GetStringAsync("/"), Does.Not.Contain("Welcome,"), "the flash shows once");
@@ -255,8 +256,9 @@ public sealed class DemoRoutesTests
     }
 
     [TestCase("GET", "/logout", "POST")]
-    [TestCase("POST", "/views", "GET")]
-    [TestCase("DELETE", "/", "GET")]
+    [TestCase("GET", "/count", "POST")]
+    [TestCase("POST", "/views", "GET,HEAD")]
+    [TestCase("DELETE", "/", "GET,HEAD")]
     public async Task Wrong_method_is_405_with_Allow(string method, string path, string allowed)
     {
         using var client = _demo.CreateClient();
@@ -264,7 +266,40 @@ public sealed class DemoRoutesTests
         using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
-        Assert.That(response.Content.Headers.Allow, Is.EqualTo(new[] { allowed }));
+        Assert.That(response.Content.Headers.Allow, Is.EqualTo(allowed.Split(',')));
+    }
+
+    [Test]
+    public async Task Head_answers_like_get_without_touching_the_session()
+    {
+        var cookies = new CookieContainer();
+        using var client = _demo.CreateClient(cookies);
+
+        using var home = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+        using var views = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/views"));
+
+        Assert.That(home.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(home.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        Assert.That(views.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(cookies.Count, Is.Zero, "no cookie: nothing was started");
+        Assert.That(await client.GetStringAsync("/views"), Is.EqualTo("1"), "a HEAD does not count a visit");
+    }
+
+    [Test]
+    public async Task The_pages_count_button_counts_and_returns_to_the_page()
+    {
+        var cookies = new CookieContainer();
+        using var client = _demo.CreateClient(cookies);
+        string token = CsrfToken(await client.GetStringAsync("/"));
+
+        using var count = await client.PostAsync("/count", Form(("_csrf", token)));
+        using var again = await client.PostAsync("/count", Form(("_csrf", token)));
+        using var forged = await client.PostAsync("/count", Form(("_csrf", "forged")));
+
+        Assert.That(count.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+        Assert.That(count.Headers.Location?.OriginalString, Is.EqualTo("/"));
+        Assert.That(forged.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await client.GetStringAsync("/"), Does.Contain("<p class=\"count\" id=\"views\">2</p>"), "the sessionless token's first count started the session");
     }
 
     [TestCase("localhost")]

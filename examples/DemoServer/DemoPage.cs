@@ -25,6 +25,10 @@ internal static class DemoPage
               </form>
               """
             : $"""<p id="user">Logged in as <strong>{WebUtility.HtmlEncode(model.User)}</strong></p>""";
+        // log out only when there is someone to log out
+        string logout = model.User is null
+            ? ""
+            : $"""<form method="post" action="/logout"><input type="hidden" name="_csrf" value="{csrf}"><button type="submit">Log out</button></form>""";
         return $$"""
             <!doctype html>
             <html lang="en">
@@ -38,8 +42,8 @@ internal static class DemoPage
               .muted { color: #666; font-size: 0.9rem; }
               .count { font-size: 3rem; font-weight: 600; margin: 1.5rem 0 0.5rem; }
               .actions { display: flex; gap: 0.75rem; align-items: center; margin-top: 1.5rem; }
-              a.button, button { font: inherit; padding: 0.45rem 1rem; border-radius: 6px; border: 1px solid #2b6cb0; cursor: pointer; text-decoration: none; }
-              a.button { background: #2b6cb0; color: #fff; }
+              button { font: inherit; padding: 0.45rem 1rem; border-radius: 6px; border: 1px solid #2b6cb0; cursor: pointer; text-decoration: none; }
+              button.primary { background: #2b6cb0; color: #fff; }
               button { background: #fff; color: #2b6cb0; }
               form { margin: 0; }
               .flash { background: #e6fffa; border: 1px solid #38b2ac; border-radius: 6px; padding: 0.5rem 0.75rem; }
@@ -55,8 +59,8 @@ internal static class DemoPage
             <p class="count" id="views">{{count}}</p>
             <p>{{noun}} counted in this session.</p>
             <div class="actions">
-              <a class="button" href="/views">Count a visit</a>
-              <form method="post" action="/logout"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">Log out</button></form>
+              <form method="post" action="/count"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" class="primary">Count a visit</button></form>
+              {{logout}}
             </div>
             </body>
             </html>

@@ -6,14 +6,27 @@ namespace MongoSessions.Demo;
 /// <summary>Writes whole responses: status, headers, body, close.</summary>
 internal static class DemoResponse
 {
-    public static Task TextAsync(HttpListenerResponse response, int status, string text) =>
-        WriteAsync(response, status, "text/plain; charset=utf-8", text);
+    public const string Text = "text/plain; charset=utf-8";
+    public const string Html = "text/html; charset=utf-8";
+
+    public static Task TextAsync(HttpListenerResponse response, int status, string text) => WriteAsync(response, status, Text, text);
+
+    /// <summary>The answer to a HEAD: status 200 and the content type a GET would have, no body.</summary>
+    public static Task HeadAsync(HttpListenerResponse response, string contentType)
+    {
+        response.StatusCode = 200;
+        response.ContentType = contentType;
+        response.Headers["Cache-Control"] = "no-store";
+        response.ContentLength64 = 0;
+        response.Close();
+        return Task.CompletedTask;
+    }
 
     public static Task HtmlAsync(HttpListenerResponse response, string html)
     {
         // the page allows nothing but its own inline CSS and forms posting back here
         response.Headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
-        return WriteAsync(response, 200, "text/html; charset=utf-8", html);
+        return WriteAsync(response, 200, Html, html);
     }
 
     public static void SeeOther(HttpListenerResponse response, string location)

@@ -13,6 +13,7 @@ internal sealed class DemoRoutes(string storeName)
         {
             "/" => ("GET", HomeAsync),
             "/views" => ("GET", ViewsAsync),
+            "/count" => ("POST", CountAsync),
             "/login" => ("POST", LoginAsync),
             "/logout" => ("POST", LogoutAsync),
             "/healthz" => ("GET", HealthAsync),
@@ -22,9 +23,15 @@ internal sealed class DemoRoutes(string storeName)
         {
             return DemoResponse.TextAsync(context.Response, 404, "not found");
         }
+        if (context.Request.HttpMethod == "HEAD" && found.Method == "GET")
+        {
+            // a link checker or a monitor: the headers a GET would get, and no session touched (a HEAD must not take
+            // a flash message or count a visit)
+            return DemoResponse.HeadAsync(context.Response, path == "/" ? DemoResponse.Html : DemoResponse.Text);
+        }
         if (context.Request.HttpMethod != found.Method)
         {
-            context.Response.Headers["Allow"] = found.Method;
+            context.Response.Headers["Allow"] = found.Method == "GET" ? "GET, HEAD" : found.Method;
             return DemoResponse.TextAsync(context.Response, 405, $"use {found.Method} for {path}");
         }
         return found.Handler(context);
@@ -37,7 +44,7 @@ internal sealed class DemoRoutes(string storeName)
         string? message = await session.GetFlashAsync<string>("message");
         long views = await session.GetAsync<long>("views");
         string? user = await session.GetAsync<string>("user");
-        // the forms need a CSRF token, which needs a session: a first visit gets its cookie here
+        // the forms need a CSRF token: a visitor without a session gets it in a signed cookie, and no session starts
         string token = await session.GetTokenAsync();
         await DemoResponse.HtmlAsync(context.Response, DemoPage.Render(new DemoPage.Model(views, storeName, user, message, token)));
     }
@@ -71,10 +78,21 @@ internal sealed class DemoRoutes(string storeName)
             await DemoResponse.TextAsync(context.Response, 400, "enter a user name of 1 to 64 characters");
             return;
         }
-        // OWASP: a new session id (and CSRF token) at every change of privilege, so a planted cookie gains nothing
+        // OWASP: a new session token (and CSRF token) at every change of privilege, so a planted cookie gains nothing
         await session.RegenerateAsync();
         await session.SetAsync("user", user);
         await session.FlashAsync("message", $"Welcome, {user}");
+        DemoResponse.SeeOther(context.Response, "/");
+    }
+
+    // the page's button: count, then back to the page (/views stays the plain-text counter for scripts)
+    private static async Task CountAsync(HttpListenerContext context)
+    {
+        if (await ReadCheckedFormAsync(context) is not var (session, _))
+        {
+            return;
+        }
+        await session.IncrementAsync("views");
         DemoResponse.SeeOther(context.Response, "/");
     }
 
