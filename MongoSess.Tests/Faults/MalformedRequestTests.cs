@@ -90,7 +90,7 @@ internal sealed class MalformedRequestTests
             }
             try
             {
-                int? status = await RawExchange.SendAsync(_port, bytes, s_answerLimit);
+                int? status = await RawHttp.StatusOfAsync(_port, bytes, s_answerLimit);
                 statuses.AddOrUpdate(status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "closed", 1, (_, n) => n + 1);
                 if (status >= 500 && !(status == 505 && !SpeaksHttp1(bytes)))
                 {

@@ -3,24 +3,81 @@ using System.Text;
 
 namespace MongoSessions.Tests.Support;
 
-/// <summary>Sends a request over a plain TCP socket and returns the raw response, to see headers exactly as sent.</summary>
+/// <summary>The tests' one raw HTTP client: requests over a plain TCP socket, to see headers exactly as sent and to send what no HTTP client would.</summary>
 internal static class RawHttp
 {
     public static async Task<string> SendAsync(int port, string method, string path, params string[] headers)
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", port);
-        var stream = client.GetStream();
         var request = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
         foreach (var header in headers)
         {
             request.Append(header).Append("\r\n");
         }
         request.Append("\r\n");
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()));
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        return await reader.ReadToEndAsync(timeout.Token);
+        var response = await ExchangeAsync(port, Encoding.UTF8.GetBytes(request.ToString()), TimeSpan.FromSeconds(10), untilHead: false);
+        return Encoding.UTF8.GetString(response.GetBuffer(), 0, (int)response.Length);
+    }
+
+    /// <summary>Sends arbitrary bytes as a request and reads the status code of the answer.</summary>
+    /// <returns>
+    /// The response's status code, or null when the server closed the connection without an answer (as HttpListener does
+    /// with some unparseable requests).
+    /// </returns>
+    /// <exception cref="TimeoutException">No answer and no close within <paramref name="timeout"/>: the server hangs.</exception>
+    public static async Task<int?> StatusOfAsync(int port, byte[] request, TimeSpan timeout) =>
+        StatusOf(await ExchangeAsync(port, request, timeout, untilHead: true));
+
+    // one request over a fresh connection; the sending side is closed after the request, so a server waiting for the
+    // rest of a broken request sees the end of the stream instead; reads to the end, or only the head when untilHead
+    private static async Task<MemoryStream> ExchangeAsync(int port, byte[] request, TimeSpan timeout, bool untilHead)
+    {
+        using var client = new TcpClient();
+        using var limit = new CancellationTokenSource(timeout);
+        await client.ConnectAsync("127.0.0.1", port, limit.Token);
+        var stream = client.GetStream();
+        try
+        {
+            await stream.WriteAsync(request, limit.Token);
+            client.Client.Shutdown(SocketShutdown.Send);
+        }
+        catch (IOException)
+        {
+            // the server answered early (413) and reset the connection while the body was still going out
+        }
+        var response = new MemoryStream();
+        var buffer = new byte[8192];
+        try
+        {
+            int n;
+            while ((n = await stream.ReadAsync(buffer, limit.Token)) > 0)
+            {
+                response.Write(buffer, 0, n);
+                if (untilHead && HasFullHead(response))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no answer within {timeout.TotalSeconds:0} s ({response.Length} bytes received)");
+        }
+        catch (IOException)
+        {
+            // reset after or instead of the answer
+        }
+        return response;
+    }
+
+    private static bool HasFullHead(MemoryStream response) =>
+        Encoding.Latin1.GetString(response.GetBuffer(), 0, (int)response.Length).Contains("\r\n\r\n", StringComparison.Ordinal);
+
+    private static int? StatusOf(MemoryStream response)
+    {
+        // "HTTP/1.1 200 OK"
+        string text = Encoding.Latin1.GetString(response.GetBuffer(), 0, (int)Math.Min(response.Length, 32));
+        string[] parts = text.Split(' ', 3);
+        return parts.Length >= 2 && parts[0].StartsWith("HTTP/", StringComparison.Ordinal) && int.TryParse(parts[1], out int status) ? status : null;
     }
 
     /// <summary>The values of every header line with this name, in order.</summary>

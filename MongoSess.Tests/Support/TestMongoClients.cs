@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MongoDB.Driver;
 using MongoDB.Driver.Core.Clusters;
+using MongoDB.Driver.Core.Configuration;
 
 namespace MongoSessions.Tests.Support;
 
@@ -13,11 +14,16 @@ internal static class TestMongoClients
     private static readonly ConcurrentDictionary<MongoClient, ICluster> s_open = new();
 
     /// <summary>A client with a cluster of its own (no other client shares it), closed by <see cref="Close"/> or <see cref="CloseAll"/>.</summary>
-    public static MongoClient Create(string connectionString)
+    public static MongoClient Create(string connectionString, Action<ClusterBuilder>? configure = null)
     {
         var settings = MongoClientSettings.FromConnectionString(connectionString);
-        var configure = settings.ClusterConfigurator;
-        settings.ClusterConfigurator = builder => configure?.Invoke(builder);
+        var fromString = settings.ClusterConfigurator;
+        // a configurator of its own makes the cluster this client's alone
+        settings.ClusterConfigurator = builder =>
+        {
+            fromString?.Invoke(builder);
+            configure?.Invoke(builder);
+        };
         var client = new MongoClient(settings);
         s_open.TryAdd(client, client.Cluster);
         return client;

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using MongoDB.Driver.Core.Events;
 using MongoSessions.Tests.Support;
 
 namespace MongoSessions.Tests.Stores.Mongo;
@@ -14,6 +16,9 @@ public abstract class MongoFaultContract
     protected static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
     private MongoClient? _client;
+
+    // every command the driver sent, as the driver's own command monitoring saw it: name and transaction number
+    private readonly ConcurrentQueue<(string Name, BsonValue? TxnNumber)> _sent = new();
 
     protected MongoSessionStore Store { get; private set; } = null!;
 
@@ -32,7 +37,8 @@ public abstract class MongoFaultContract
         {
             Assert.Ignore(reason ?? "no deployment");
         }
-        _client = TestMongoClients.Create(connectionString);
+        _client = TestMongoClients.Create(connectionString, builder => builder.Subscribe<CommandStartedEvent>(e =>
+            _sent.Enqueue((e.CommandName, e.Command.GetValue("txnNumber", null)))));
         Store = new MongoSessionStore(_client.GetDatabase("mongosess_faults"), new MongoSessionStoreOptions
         {
             CollectionName = "sessions_" + Guid.NewGuid().ToString("N")[..12],
@@ -63,7 +69,20 @@ public abstract class MongoFaultContract
     {
         var id = MongoSessions.Cookies.SessionToken.New();
         await Store.UpdateAsync(Create(id), default);
+        _sent.Clear();
         return id;
+    }
+
+    // the commands named so sent since the session was created (or the test began)
+    private List<BsonValue?> Sent(string name) => _sent.Where(c => c.Name == name).Select(c => c.TxnNumber).ToList();
+
+    // exactly one retry, under the transaction number of the first attempt: the server applies the write once
+    private void AssertRetriedOnceWithTheSameTransactionNumber(string name)
+    {
+        var attempts = Sent(name);
+        Assert.That(attempts, Has.Count.EqualTo(2), $"one {name} and one retry");
+        Assert.That(attempts[0], Is.Not.Null, "a retryable write carries a transaction number");
+        Assert.That(attempts[1], Is.EqualTo(attempts[0]), "the retry carries the first attempt's transaction number");
     }
 
     [Test]
@@ -72,6 +91,7 @@ public abstract class MongoFaultContract
         var id = await CreatedAsync();
         await Faults.CloseBeforeExecuteAsync("findAndModify");
         var result = await Store.UpdateAsync(Increment(id), default);
+        AssertRetriedOnceWithTheSameTransactionNumber("findAndModify");
         Assert.That(result!.Values.Find("n"), Is.EqualTo(new BsonInt64(1)));
         Assert.That(await CounterAsync(id), Is.EqualTo(1));
     }
@@ -81,8 +101,10 @@ public abstract class MongoFaultContract
     {
         var id = await CreatedAsync();
         await Faults.FailAfterExecuteAsync("findAndModify");
-        await Store.UpdateAsync(Increment(id), default);
-        Assert.That(await CounterAsync(id), Is.EqualTo(1), "the retry carried the same transaction number, so the server did not apply it again");
+        var result = await Store.UpdateAsync(Increment(id), default);
+        AssertRetriedOnceWithTheSameTransactionNumber("findAndModify");
+        Assert.That(result!.Values.Find("n"), Is.EqualTo(new BsonInt64(1)), "the retry's answer is the first attempt's");
+        Assert.That(await CounterAsync(id), Is.EqualTo(1), "the server did not apply it again");
     }
 
     [Test]
@@ -91,6 +113,7 @@ public abstract class MongoFaultContract
         var id = await CreatedAsync();
         await Faults.NotWritablePrimaryAsync("findAndModify");
         await Store.UpdateAsync(Increment(id), default);
+        AssertRetriedOnceWithTheSameTransactionNumber("findAndModify");
         Assert.That(await CounterAsync(id), Is.EqualTo(1));
     }
 
@@ -98,9 +121,12 @@ public abstract class MongoFaultContract
     public async Task A_new_session_whose_insert_drops_is_retried_and_stored_once()
     {
         await Faults.CloseBeforeExecuteAsync("insert");
-        var id = await CreatedAsync();
-        Assert.That(await Store.LoadAsync(id, Now, default), Is.Not.Null);
-        Assert.That(await Store.CountAsync(Now, default), Is.EqualTo(1));
+        var id = MongoSessions.Cookies.SessionToken.New();
+        _sent.Clear();
+        await Store.UpdateAsync(Create(id), default);
+        AssertRetriedOnceWithTheSameTransactionNumber("insert");
+        Assert.That(await CounterAsync(id), Is.Zero, "the session is there, with what its creation wrote");
+        Assert.That(await Store.CountAsync(Now, default), Is.EqualTo(1), "once");
     }
 
     [Test]
@@ -108,6 +134,8 @@ public abstract class MongoFaultContract
     {
         var id = await CreatedAsync();
         await Faults.CloseBeforeExecuteAsync("find");
-        Assert.That(await Store.LoadAsync(id, Now, default), Is.Not.Null);
+        var record = await Store.LoadAsync(id, Now, default);
+        Assert.That(Sent("find"), Has.Count.EqualTo(2), "one find and one retry");
+        Assert.That(record!.Data.Find("n"), Is.EqualTo(new BsonInt64(0)), "the retry read the session");
     }
 }
