@@ -1,6 +1,8 @@
 using MongoSessions.Tests.Demo;
 using OpenQA.Selenium;
 
+using MongoSessions.Tests.Support;
+
 namespace MongoSessions.Tests.Browser;
 
 /// <summary>The demo server as a person uses it: headless Chromium, real forms, real cookies.</summary>

@@ -1,5 +1,6 @@
 using MongoSessions.Cookies;
 
+
 namespace MongoSessions.Tests.Cookies;
 
 [TestFixture]

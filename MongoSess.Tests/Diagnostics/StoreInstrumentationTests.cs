@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using MongoSessions.Diagnostics;
 
+using MongoSessions.Tests.Support;
+
 namespace MongoSessions.Tests.Diagnostics;
 
 // listeners are process-wide: no other fixture runs while these count

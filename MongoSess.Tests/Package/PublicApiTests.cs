@@ -1,3 +1,5 @@
+using MongoSessions.Tests.Support;
+
 namespace MongoSessions.Tests.Package;
 
 /// <summary>

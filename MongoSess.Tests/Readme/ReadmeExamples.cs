@@ -1,5 +1,6 @@
 using System.Net;
 
+
 namespace MongoSessions.Tests.Readme;
 
 /// <summary>The README's code, as written there; <see cref="ReadmeTests"/> checks that the two stay identical.</summary>

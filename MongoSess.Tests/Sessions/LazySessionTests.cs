@@ -1,5 +1,7 @@
 using System.Net;
 
+using MongoSessions.Tests.Support;
+
 namespace MongoSessions.Tests.Sessions;
 
 [TestFixture]

@@ -1,5 +1,6 @@
 using MongoSessions.Testing;
 
+
 namespace MongoSessions.Tests.Stores;
 
 [TestFixture]

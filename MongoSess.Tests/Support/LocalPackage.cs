@@ -1,4 +1,4 @@
-namespace MongoSessions.Tests.Package;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>
 /// MongoSess packed from this checkout into a temporary folder feed, under a version no other build uses, so a

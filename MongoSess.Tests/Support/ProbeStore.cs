@@ -1,6 +1,6 @@
 using MongoSessions.Tests.Support;
 
-namespace MongoSessions.Tests.Diagnostics;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>
 /// A memory store under a type name no other test uses, so its <c>store</c> tag picks out this suite's measurements.

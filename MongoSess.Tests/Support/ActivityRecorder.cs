@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace MongoSessions.Tests.Diagnostics;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>Samples every activity of the MongoSess source, as a tracer would, and keeps the stopped ones.</summary>
 internal sealed class ActivityRecorder : IDisposable

@@ -1,4 +1,4 @@
-namespace MongoSessions.Tests.Browser;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>Debian's Chromium and ChromeDriver, at the paths their packages install them to.</summary>
 internal static class ChromiumInstallation

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 
-namespace MongoSessions.Tests.Demo;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>The demo server running as a child process, as a user starts it.</summary>
 internal sealed class DemoProcess : IDisposable

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MongoSessions.Tests.Faults;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>
 /// Builds one hostile HTTP request from a seeded random source: the same seed and index give the same bytes (but for

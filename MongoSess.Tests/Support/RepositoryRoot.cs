@@ -1,4 +1,4 @@
-namespace MongoSessions.Tests.Package;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>The checkout the tests were built from, found by walking up from the test assembly to MongoSess.sln.</summary>
 internal static class RepositoryRoot

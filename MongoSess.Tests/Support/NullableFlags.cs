@@ -1,7 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Reflection;
 
-namespace MongoSessions.Tests.Package;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>
 /// The nullable annotations the compiler recorded for one declared type, read in order as the type is written out.

@@ -1,4 +1,4 @@
-namespace MongoSessions.Tests.Package;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>C# spellings of types for the public API listing: full names, keywords, generics and nullable annotations.</summary>
 internal static class TypeNames

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace MongoSessions.Tests.Browser;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>Finds the browser processes of one profile by the unique user-data-dir on their command line.</summary>
 internal static class ProfileProcesses

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace MongoSessions.Tests.Diagnostics;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>One measurement a <see cref="MetricRecorder"/> saw.</summary>
 internal sealed record RecordedMeasurement(Instrument Instrument, double Value, IReadOnlyDictionary<string, object?> Tags)

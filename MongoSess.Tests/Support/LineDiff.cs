@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MongoSessions.Tests.Package;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>A line diff for test failure messages: the removed and added lines, each under the type it belongs to.</summary>
 internal static class LineDiff

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 
-namespace MongoSessions.Tests.Package;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>Runs the <c>dotnet</c> CLI as a user would, for the tests that pack and consume the package.</summary>
 internal static class DotnetCli

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace MongoSessions.Tests.Package;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>
 /// A new console project outside the checkout that gets MongoSess only from the local feed and runs

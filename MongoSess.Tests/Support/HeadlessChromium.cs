@@ -2,7 +2,7 @@ using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 
-namespace MongoSessions.Tests.Browser;
+namespace MongoSessions.Tests.Support;
 
 /// <summary>One headless Chromium with a profile of its own (a temporary user-data-dir), driven by ChromeDriver.</summary>
 internal sealed class HeadlessChromium : IDisposable
