@@ -19,6 +19,7 @@ internal sealed class RequestCookies
     private bool _requestHadCookie;
     private string? _written;
     private bool _csrfRead;
+    private bool _varied;
     private string? _csrfToken;
 
     // the MAC of the verified cookie under the current key: re-issuing that id then needs no second HMAC
@@ -83,6 +84,7 @@ internal sealed class RequestCookies
                 return _csrfToken;
             }
             _csrfRead = true;
+            VaryOnCookie();
             var header = _request.Headers["Cookie"];
             Span<byte> mac = stackalloc byte[System.Security.Cryptography.HMACSHA256.HashSizeInBytes];
             _csrfToken = header is null ? null : ReadSigned(header, Options.NameFor(IsSecure()) + CsrfSuffix, mac, logRejections: false, out _)?.Id;
@@ -102,7 +104,7 @@ internal sealed class RequestCookies
             throw new InvalidOperationException("Cannot issue a CSRF token: the response headers were already sent. Ask for the token before writing the response body.");
         }
         var token = SessionToken.New();
-        _response.AppendHeader("Set-Cookie", SetCookieWriter.BuildSigned(Options, token, Options.Keys!, default, lifetime: null, now, IsSecure(), CsrfSuffix));
+        AppendSetCookie(SetCookieWriter.BuildSigned(Options, token, Options.Keys!, default, lifetime: null, now, IsSecure(), CsrfSuffix));
         if (_response.Headers["Cache-Control"] is null)
         {
             _response.AddHeader("Cache-Control", "no-store");
@@ -140,6 +142,8 @@ internal sealed class RequestCookies
             return;
         }
         _read = true;
+        // what this response says now depends on the request's cookies: a shared cache must not serve it to others
+        VaryOnCookie();
         var header = _request.Headers["Cookie"];
         if (header is null)
         {
@@ -218,12 +222,47 @@ internal sealed class RequestCookies
                 _response.AppendHeader("Set-Cookie", value);
             }
         }
-        _response.AppendHeader("Set-Cookie", header);
+        AppendSetCookie(header);
         _written = header;
         // a response that carries a session cookie must not be stored by shared caches and served to someone else
         if (_response.Headers["Cache-Control"] is null)
         {
             _response.AddHeader("Cache-Control", "no-store");
+        }
+    }
+
+    // HttpListener sends the cookies of response.Cookies (AppendCookie, SetCookie) as one comma-joined Set-Cookie line,
+    // which browsers read as a single cookie, and replaces every other Set-Cookie header with it: so before each of its
+    // own lines, MongoSess moves the application's cookies to lines of their own and empties the collection
+    private void AppendSetCookie(string line)
+    {
+        var applicationCookies = _response.Cookies;
+        if (applicationCookies.Count > 0)
+        {
+            foreach (Cookie cookie in applicationCookies)
+            {
+                _response.AppendHeader("Set-Cookie", SetCookieWriter.Render(cookie));
+            }
+            _response.Cookies = new CookieCollection();
+        }
+        _response.AppendHeader("Set-Cookie", line);
+    }
+
+    private void VaryOnCookie()
+    {
+        if (_varied || HeadersSent)
+        {
+            return;
+        }
+        _varied = true;
+        var vary = _response.Headers["Vary"];
+        if (vary is null)
+        {
+            _response.AddHeader("Vary", "Cookie");
+        }
+        else if (!vary.Contains("Cookie", StringComparison.OrdinalIgnoreCase) && vary.Trim() != "*")
+        {
+            _response.Headers.Set("Vary", vary + ", Cookie");
         }
     }
 

@@ -177,4 +177,34 @@ internal static class SetCookieWriter
             }
         }
     }
+
+    /// <summary>
+    /// An application's <see cref="System.Net.Cookie"/> as a Set-Cookie line of its own, with the attributes HttpListener
+    /// itself would drop (Secure, HttpOnly) kept.
+    /// </summary>
+    public static string Render(System.Net.Cookie cookie)
+    {
+        var line = new System.Text.StringBuilder(cookie.Name).Append('=').Append(cookie.Value);
+        if (cookie.Expires != DateTime.MinValue)
+        {
+            line.Append("; Expires=").Append(cookie.Expires.ToUniversalTime().ToString("r", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        if (cookie.Domain.Length > 0)
+        {
+            line.Append("; Domain=").Append(cookie.Domain);
+        }
+        if (cookie.Path.Length > 0)
+        {
+            line.Append("; Path=").Append(cookie.Path);
+        }
+        if (cookie.Secure)
+        {
+            line.Append("; Secure");
+        }
+        if (cookie.HttpOnly)
+        {
+            line.Append("; HttpOnly");
+        }
+        return line.ToString();
+    }
 }
