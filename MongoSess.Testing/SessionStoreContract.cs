@@ -340,6 +340,21 @@ public abstract class SessionStoreContract
     }
 
     [Test]
+    public async Task A_session_keeps_its_own_idle_timeout_and_reports_it_with_every_write()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        Assert.That((await Store.LoadAsync(id, Now, default))!.IdleTimeout, Is.Null, "none until set");
+
+        var remember = new SessionUpdate(id, Hash(id), [], Now, Now.AddDays(30), createIfMissing: false) { IdleTimeout = TimeSpan.FromDays(30) };
+        Assert.That((await Store.UpdateAsync(remember, default))!.IdleTimeout, Is.EqualTo(TimeSpan.FromDays(30)));
+        Assert.That((await Store.LoadAsync(id, Now, default))!.IdleTimeout, Is.EqualTo(TimeSpan.FromDays(30)));
+
+        var plain = await Store.UpdateAsync(Update(id, SessionOperation.Increment("n", 1)), default);
+        Assert.That(plain!.IdleTimeout, Is.EqualTo(TimeSpan.FromDays(30)), "a write that does not set it still reports it");
+    }
+
+    [Test]
     public async Task Expected_version_makes_an_update_a_compare_and_swap()
     {
         var id = NewId();

@@ -163,6 +163,29 @@ public sealed class DemoRoutesTests
         Assert.That(await client.GetStringAsync("/"), Does.Not.Contain("Welcome,"), "the flash shows once");
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Login_gives_a_browser_session_cookie_unless_remember_is_ticked(bool remember)
+    {
+        var cookies = new CookieContainer();
+        using var client = _demo.CreateClient(cookies);
+        string token = CsrfToken(await client.GetStringAsync("/"));
+        var fields = remember ? Form(("user", "ann"), ("_csrf", token), ("remember", "on")) : Form(("user", "ann"), ("_csrf", token));
+
+        using var login = await client.PostAsync("/login", fields);
+
+        var line = login.Headers.GetValues("Set-Cookie").Single(l => l.StartsWith("sess=", StringComparison.Ordinal));
+        if (remember)
+        {
+            Assert.That(line, Does.Contain("Max-Age=2592000").And.Contain("Expires="), "30 days");
+        }
+        else
+        {
+            Assert.That(line, Does.Not.Contain("Max-Age").And.Not.Contain("Expires"), "ends with the browser");
+        }
+        Assert.That(await client.GetStringAsync("/"), Does.Contain("Logged in as <strong>ann</strong>"));
+    }
+
     [Test]
     public async Task A_request_sent_with_the_cookie_a_login_replaced_gets_409_and_the_login_stays()
     {

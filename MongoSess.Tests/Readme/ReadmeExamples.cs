@@ -25,6 +25,7 @@ internal static class ReadmeExamples
         await session.PushAsync("visited", "/products/42");                   // append to an array, created if missing
         await session.DelAsync(["theme", "admin"]);                           // several keys, one atomic write
         await session.RegenerateAsync();                                      // after login: new token, atomically
+        await session.SetLifetimeAsync(TimeSpan.FromDays(30));                // "remember me": its own idle timeout and cookie
         await session.ExpireAsync();                                          // browser-session cookie from now on
         await session.FlushAsync();                                           // no values left, same session
         await session.EndAsync();                                             // delete the session, expire the cookie

@@ -115,13 +115,16 @@ internal sealed class RequestCookies
 
     /// <summary>
     /// Sends the session cookie; its lifetime follows <paramref name="expiresAt"/> (the session's effective expiry), or
-    /// the shorter <see cref="SessionCookieOptions.MaxAge"/>, unless it is a browser-session cookie.
+    /// the shorter <see cref="SessionCookieOptions.MaxAge"/>, unless it is a browser-session cookie. A session with a
+    /// lifetime of its own (<paramref name="ownLifetime"/>, remember me) gets a cookie that follows it exactly.
     /// </summary>
-    public void WriteSession(string token, DateTimeOffset expiresAt, bool browserSession, DateTimeOffset now)
+    public void WriteSession(string token, DateTimeOffset expiresAt, bool browserSession, bool ownLifetime, DateTimeOffset now)
     {
         // an explicit MaxAge may shorten the cookie, never make it outlive the session it names (idle or absolute expiry)
         var remaining = expiresAt - now;
-        TimeSpan? lifetime = browserSession || Options.MaxAge == TimeSpan.Zero ? null
+        TimeSpan? lifetime = browserSession ? null
+            : ownLifetime ? remaining
+            : Options.MaxAge == TimeSpan.Zero ? null
             : Options.MaxAge is { } maxAge && maxAge < remaining ? maxAge : remaining;
         ReadOnlySpan<byte> knownMac = default;
         if (_verifiedMacIsCurrent && token == _verifiedToken)

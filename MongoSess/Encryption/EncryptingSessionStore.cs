@@ -114,6 +114,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
             CsrfToken = update.CsrfToken,
             ReplaceCsrfToken = update.ReplaceCsrfToken,
             BrowserSessionCookie = update.BrowserSessionCookie,
+            IdleTimeout = update.IdleTimeout,
             ExpectedVersion = 0,
         };
         var written = await _inner.UpdateAsync(sealedUpdate, cancellationToken).ConfigureAwait(false);
@@ -176,6 +177,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
             stored.TokenHash, stored.TokenReplacedAt)
         {
             Version = stored.Version,
+            IdleTimeout = stored.IdleTimeout,
         };
     }
 
@@ -207,6 +209,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
         {
             NewTokenHash = source?.NewTokenHash,
             BrowserSessionCookie = source?.BrowserSessionCookie,
+            IdleTimeout = source?.IdleTimeout,
             CsrfToken = source?.CsrfToken,
             ReplaceCsrfToken = source?.ReplaceCsrfToken ?? false,
             ExpectedVersion = stored.Version,
@@ -216,5 +219,10 @@ internal sealed class EncryptingSessionStore : ISessionStore
     // values and flash values come from the local apply; the cookie flag, deadline and token from the store, which
     // may have moved them with a write that touched no data
     private static SessionWriteResult Merge(SessionWriteResult local, SessionWriteResult stored) =>
-        new(local.Values, stored.BrowserSessionCookie, stored.AbsoluteExpiresAt) { FlashValues = local.FlashValues, CsrfToken = stored.CsrfToken };
+        new(local.Values, stored.BrowserSessionCookie, stored.AbsoluteExpiresAt)
+        {
+            FlashValues = local.FlashValues,
+            CsrfToken = stored.CsrfToken,
+            IdleTimeout = stored.IdleTimeout,
+        };
 }

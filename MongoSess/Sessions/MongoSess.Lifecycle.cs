@@ -11,6 +11,27 @@ public sealed partial class MongoSess
     public Task EndAsync(CancellationToken cancellationToken = default) => _session.EndAsync(cancellationToken);
 
     /// <summary>
+    /// Gives this session a lifetime of its own, as a login form's "remember me" does: from now on it expires
+    /// <paramref name="idleTimeout"/> after its last activity instead of after <see cref="MongoSessOptions.Expires"/>,
+    /// and its cookie follows that expiry exactly (<c>Max-Age</c>) when <paramref name="persistent"/>, or ends with the
+    /// browser when not. Stored with the session, so it holds for every later request and across
+    /// <see cref="RegenerateAsync"/>; the absolute timeout still applies. Creates the session when there is none.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="idleTimeout"/> is not positive, more than 10 years, or more than 400 days for a persistent cookie
+    /// (the most browsers keep one).
+    /// </exception>
+    public Task SetLifetimeAsync(TimeSpan idleTimeout, bool persistent = true, CancellationToken cancellationToken = default)
+    {
+        if (idleTimeout <= TimeSpan.Zero || idleTimeout > TimeSpan.FromDays(3650) || (persistent && idleTimeout > TimeSpan.FromDays(400)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(idleTimeout), idleTimeout,
+                "A session's idle timeout must be more than zero and at most 10 years, and at most 400 days with a persistent cookie (browsers keep none longer).");
+        }
+        return _session.WriteAsync([], create: true, cancellationToken, lifetime: new SessionLifetime(idleTimeout, BrowserSession: !persistent));
+    }
+
+    /// <summary>
     /// Turns the cookie into a browser-session cookie, deleted when the browser closes (for example when the user
     /// did not tick "remember me"). The choice is stored with the session, so later requests keep it; the session's
     /// expiry in the store is unchanged. Does nothing when there is no session.

@@ -3,7 +3,8 @@ using MongoSessions.Diagnostics;
 
 namespace MongoSessions.Sessions;
 
-// the write a read may make (take the waiting flash values, or move the idle expiry), and the cached copy
+// the session's expiry and cookie, the write a read may make (take the waiting flash values, or move the idle
+// expiry), and the cached copy
 internal sealed partial class RequestSession
 {
     private async Task SideWriteLockedAsync(SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
@@ -12,7 +13,7 @@ internal sealed partial class RequestSession
         {
             // taking the flash values moves the idle expiry too, so it counts as this read's touch
             var operations = FlashEntry.AnyWaiting(record.Flash) ? RequestFlash.PullsFor(record) : [];
-            var expiresAt = now + _client.Expires;
+            var expiresAt = now + IdleTimeout;
             var update = new SessionUpdate(_key!, _tokenHash!, operations, now, expiresAt, createIfMissing: false);
             if (await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is not { } result)
             {
@@ -39,7 +40,7 @@ internal sealed partial class RequestSession
 
     // the session was last extended at ExpiresAt - Expires; a read extends it again once TouchAfter has passed since
     private bool IsTouchDue(SessionRecord record, DateTimeOffset now) =>
-        _client.TouchAfter != Timeout.InfiniteTimeSpan && now - (record.ExpiresAt - _client.Expires) >= _client.TouchAfter;
+        _client.TouchAfter != Timeout.InfiniteTimeSpan && now - (record.ExpiresAt - IdleTimeout) >= _client.TouchAfter;
 
     // keeps the copy later reads use in step with this request's writes, without reading the session back; increments
     // take the store's value, which includes concurrent requests' increments
@@ -70,6 +71,7 @@ internal sealed partial class RequestSession
             _record.ExpiresAt = expiresAt;
             _record.BrowserSessionCookie = result.BrowserSessionCookie;
             _record.CsrfToken = result.CsrfToken;
+            _record.IdleTimeout = result.IdleTimeout;
         }
         catch (InvalidOperationException)
         {
@@ -77,5 +79,29 @@ internal sealed partial class RequestSession
             _record = null;
             Become(RequestState.Named);
         }
+    }
+
+    /// <summary>
+    /// Sends the session cookie. Its expiry is the session's: the earlier of the idle and the absolute expiry, which
+    /// the cookie options may only shorten.
+    /// </summary>
+    private void SendCookie(DateTimeOffset idleExpiry, DateTimeOffset? absoluteExpiry, bool browserSession, DateTimeOffset now) =>
+        _cookies.WriteSession(_token!, absoluteExpiry is { } absolute && absolute < idleExpiry ? absolute : idleExpiry, browserSession, ownLifetime: _idleTimeout is not null, now);
+
+    /// <summary>The session's idle timeout: its own (remember me), as far as this request knows it, or the configured one.</summary>
+    private TimeSpan IdleTimeout => _idleTimeout ?? _client.Expires;
+
+    // a write that did not follow a load assumed the configured idle timeout; a session with one of its own (the store
+    // says so in the write's result) gets its expiry corrected with one more small update, so store and cookie agree
+    private async Task<DateTimeOffset> ReconcileIdleTimeoutAsync(SessionWriteResult result, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        if (result.IdleTimeout == _idleTimeout)
+        {
+            return expiresAt;
+        }
+        _idleTimeout = result.IdleTimeout;
+        var corrected = now + IdleTimeout;
+        var update = new SessionUpdate(_key!, _tokenHash!, [], now, corrected, createIfMissing: false);
+        return await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is null ? expiresAt : corrected;
     }
 }

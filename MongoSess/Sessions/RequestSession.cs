@@ -28,6 +28,7 @@ internal sealed partial class RequestSession
     private string? _key;
     private string? _tokenHash;
     private SessionRecord? _record;
+    private TimeSpan? _idleTimeout;
 
     public RequestSession(MongoSessClient client, RequestCookies cookies)
     {
@@ -63,22 +64,30 @@ internal sealed partial class RequestSession
     /// <summary>Applies the operations in one store call; creates the session when <paramref name="create"/> and there is none.</summary>
     /// <returns>The store's result, or null when there was no session and none was to be created.</returns>
     public async Task<SessionWriteResult?> WriteAsync(
-        IReadOnlyList<SessionOperation> operations, bool create, CancellationToken cancellationToken, string? csrfToken = null, bool replaceCsrfToken = false)
+        IReadOnlyList<SessionOperation> operations, bool create, CancellationToken cancellationToken, string? csrfToken = null, bool replaceCsrfToken = false,
+        SessionLifetime? lifetime = null)
     {
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             ReadCookie();
             var now = _client.Now();
-            var expiresAt = now + _client.Expires;
+            var expiresAt = now + (lifetime?.IdleTimeout ?? IdleTimeout);
             if (_state is RequestState.Named or RequestState.Loaded)
             {
                 var update = new SessionUpdate(_key!, _tokenHash!, operations, now, expiresAt, createIfMissing: false)
                 {
                     CsrfToken = csrfToken,
                     ReplaceCsrfToken = replaceCsrfToken,
+                    IdleTimeout = lifetime?.IdleTimeout,
+                    BrowserSessionCookie = lifetime?.BrowserSession,
                 };
                 if (await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is { } result)
                 {
+                    if (lifetime is { } set)
+                    {
+                        _idleTimeout = set.IdleTimeout;
+                    }
+                    expiresAt = await ReconcileIdleTimeoutAsync(result, now, expiresAt, cancellationToken).ConfigureAwait(false);
                     UpdateCachedCopy(operations, result, expiresAt);
                     SendCookie(expiresAt, result.AbsoluteExpiresAt, result.BrowserSessionCookie, now);
                     return result;
@@ -91,7 +100,7 @@ internal sealed partial class RequestSession
                 return null;
             }
             ThrowIfReplaced();
-            return await CreateLockedAsync(operations, now, expiresAt, csrfToken, cancellationToken).ConfigureAwait(false);
+            return await CreateLockedAsync(operations, now, expiresAt, csrfToken, lifetime, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -171,7 +180,7 @@ internal sealed partial class RequestSession
                     "Regenerate before writing the response body.");
             }
             var now = _client.Now();
-            var expiresAt = now + _client.Expires;
+            var expiresAt = now + IdleTimeout;
             // flash entries this request took with its load and has not shown go back, so a message flashed just
             // before a login survives it; entries still waiting in the store stay there, on the same session
             var operations = _flash.Restore(keys: null, unshownOnly: true);
@@ -192,6 +201,7 @@ internal sealed partial class RequestSession
                 return false;
             }
             Name(token, _state);
+            expiresAt = await ReconcileIdleTimeoutAsync(result, now, expiresAt, cancellationToken).ConfigureAwait(false);
             UpdateCachedCopy(operations, result, expiresAt);
             SendCookie(expiresAt, result.AbsoluteExpiresAt, result.BrowserSessionCookie, now);
             SessionMetrics.Regenerated();
@@ -237,6 +247,7 @@ internal sealed partial class RequestSession
             return null;
         }
         _record = record;
+        _idleTimeout = record.IdleTimeout;
         Become(RequestState.Loaded);
         SessionMetrics.Loaded();
         if (FlashEntry.AnyWaiting(record.Flash) || IsTouchDue(record, now))
@@ -251,7 +262,8 @@ internal sealed partial class RequestSession
     }
 
     private async Task<SessionWriteResult> CreateLockedAsync(
-        IReadOnlyList<SessionOperation> operations, DateTimeOffset now, DateTimeOffset expiresAt, string? csrfToken, CancellationToken cancellationToken)
+        IReadOnlyList<SessionOperation> operations, DateTimeOffset now, DateTimeOffset expiresAt, string? csrfToken, SessionLifetime? lifetime,
+        CancellationToken cancellationToken)
     {
         if (_cookies.HeadersSent)
         {
@@ -265,10 +277,13 @@ internal sealed partial class RequestSession
             AbsoluteExpiresAt = now + _client.AbsoluteTimeout,
             // a form rendered before the session existed carries the sessionless token: the new session adopts it
             CsrfToken = csrfToken ?? _cookies.SessionlessCsrfToken,
+            IdleTimeout = lifetime?.IdleTimeout,
+            BrowserSessionCookie = lifetime?.BrowserSession,
         };
         var created = await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false)
             ?? throw new MongoSessException($"The session store {Store.Name} did not create a session it was asked to create.");
         Name(token, RequestState.Loaded);
+        _idleTimeout = lifetime?.IdleTimeout;
         IsNew = true;
         // a new session holds exactly what this write put in it
         _record = SessionRecord.CreateFrom(update);
@@ -277,10 +292,4 @@ internal sealed partial class RequestSession
         return created;
     }
 
-    /// <summary>
-    /// Sends the session cookie. Its expiry is the session's: the earlier of the idle and the absolute expiry, which
-    /// the cookie options may only shorten.
-    /// </summary>
-    private void SendCookie(DateTimeOffset idleExpiry, DateTimeOffset? absoluteExpiry, bool browserSession, DateTimeOffset now) =>
-        _cookies.WriteSession(_token!, absoluteExpiry is { } absolute && absolute < idleExpiry ? absolute : idleExpiry, browserSession, now);
 }

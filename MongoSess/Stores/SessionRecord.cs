@@ -43,6 +43,13 @@ public sealed class SessionRecord
     /// </summary>
     public string? TokenHash { get; internal set; }
 
+    /// <summary>
+    /// The session's own idle timeout (<c>idleTimeout</c>, in milliseconds), set by
+    /// <see cref="MongoSess.SetLifetimeAsync"/> ("remember me"); null when the configured one applies. Its cookie then
+    /// follows the session's expiry exactly, unless it is a browser-session cookie.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; internal set; }
+
     /// <summary>When a regeneration last replaced the token (<c>tokenReplacedAt</c>); null when it never was.</summary>
     public DateTimeOffset? TokenReplacedAt { get; internal set; }
 
@@ -87,7 +94,11 @@ public sealed class SessionRecord
 
     /// <summary>A deep copy.</summary>
     public SessionRecord Clone() =>
-        new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt, CsrfToken, Flash.Clone(), TokenHash, TokenReplacedAt) { Version = Version };
+        new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt, CsrfToken, Flash.Clone(), TokenHash, TokenReplacedAt)
+        {
+            Version = Version,
+            IdleTimeout = IdleTimeout,
+        };
 
     /// <summary>
     /// True when <paramref name="update"/> may change this record: it is live at the update's time and its current
@@ -161,6 +172,10 @@ public sealed class SessionRecord
         {
             BrowserSessionCookie = browserSession;
         }
+        if (update.IdleTimeout is { } idle)
+        {
+            IdleTimeout = Truncate(idle);
+        }
         if (update.CsrfToken is { } token && (update.ReplaceCsrfToken || CsrfToken is null))
         {
             CsrfToken = token;
@@ -171,8 +186,8 @@ public sealed class SessionRecord
             TokenReplacedAt = Truncate(update.Now);
         }
         return flashResults is null
-            ? new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken }
-            : new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken, FlashValues = flashResults };
+            ? new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken, IdleTimeout = IdleTimeout }
+            : new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken, IdleTimeout = IdleTimeout, FlashValues = flashResults };
     }
 
     /// <summary>Creates the record a <see cref="SessionUpdate"/> with <see cref="SessionUpdate.CreateIfMissing"/> makes.</summary>
@@ -238,6 +253,10 @@ public sealed class SessionRecord
         {
             document.Add("tokenReplacedAt", BsonConversions.FromDateTimeOffset(replaced));
         }
+        if (IdleTimeout is { } idle)
+        {
+            document.Add("idleTimeout", new BsonInt64((long)idle.TotalMilliseconds));
+        }
         return document;
     }
 
@@ -266,10 +285,21 @@ public sealed class SessionRecord
         return new SessionRecord(id.Value, new SessionData(data), ToOffset(createdAt), ToOffset(expiresAt), browserSession, absolute, csrf, flash, tokenHash, tokenReplacedAt)
         {
             Version = version,
+            IdleTimeout = IdleTimeoutOf(document),
         };
     }
 
     private static DateTimeOffset ToOffset(BsonDateTime value) => BsonConversions.ToDateTimeOffset(value);
+
+    /// <summary>The <c>idleTimeout</c> field (milliseconds) of a stored document, or null.</summary>
+    internal static TimeSpan? IdleTimeoutOf(BsonDocument document) => document.GetValue("idleTimeout", null) switch
+    {
+        BsonInt64 l when l.Value > 0 => TimeSpan.FromMilliseconds(l.Value),
+        BsonInt32 i when i.Value > 0 => TimeSpan.FromMilliseconds(i.Value),
+        _ => null,
+    };
+
+    private static TimeSpan Truncate(TimeSpan value) => TimeSpan.FromMilliseconds((long)value.TotalMilliseconds);
 
     // BSON dates hold milliseconds: keep records equal to what a store gives back
     internal static DateTimeOffset Truncate(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());

@@ -79,6 +79,9 @@ public sealed class SessionUpdate
     /// </summary>
     public long? ExpectedVersion { get; init; }
 
+    /// <summary>When not null, the session's own idle timeout from now on (<see cref="SessionRecord.IdleTimeout"/>).</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
     /// <summary>When not null, the new value of <see cref="SessionRecord.BrowserSessionCookie"/>.</summary>
     public bool? BrowserSessionCookie { get; init; }
 

@@ -35,4 +35,7 @@ public sealed class SessionWriteResult
 
     /// <summary>Whether the session's cookie is a browser-session cookie.</summary>
     public bool BrowserSessionCookie { get; }
+
+    /// <summary>The session's own idle timeout (<see cref="SessionRecord.IdleTimeout"/>); null when it has none.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
 }

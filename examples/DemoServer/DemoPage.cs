@@ -21,6 +21,7 @@ internal static class DemoPage
               <form method="post" action="/login" class="login">
                 <input type="hidden" name="_csrf" value="{csrf}">
                 <label>User <input name="user" maxlength="64" required autocomplete="username"></label>
+                <label><input type="checkbox" name="remember"> Remember me</label>
                 <button type="submit">Log in</button>
               </form>
               """

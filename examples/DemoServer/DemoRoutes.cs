@@ -6,6 +6,8 @@ namespace MongoSessions.Demo;
 /// <summary>The demo's routes; each handler writes and closes its response.</summary>
 internal sealed class DemoRoutes(string storeName)
 {
+    public static readonly TimeSpan RememberFor = TimeSpan.FromDays(30);
+
     public Task HandleAsync(HttpListenerContext context)
     {
         string path = context.Request.Url?.AbsolutePath ?? "/";
@@ -81,6 +83,11 @@ internal sealed class DemoRoutes(string storeName)
         // OWASP: a new session token (and CSRF token) at every change of privilege, so a planted cookie gains nothing
         await session.RegenerateAsync();
         await session.SetAsync("user", user);
+        if (form["remember"] == "on")
+        {
+            // remember me: 30 days without a request, and a cookie that lasts as long
+            await session.SetLifetimeAsync(RememberFor);
+        }
         await session.FlashAsync("message", $"Welcome, {user}");
         DemoResponse.SeeOther(context.Response, "/");
     }

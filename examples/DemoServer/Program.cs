@@ -65,9 +65,12 @@ using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop)
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 using var loggerFactory = new ConsoleErrorLoggerFactory(LogLevel.Warning);
+// the demo's lifetimes: a session ends with the browser and after 30 minutes without a request, unless the login
+// ticked "remember me" (DemoRoutes: 30 days, with a persistent cookie)
 var sessionOptions = new MongoSessOptions
 {
-    Cookie = new SessionCookieOptions { Keys = keys },
+    Cookie = new SessionCookieOptions { Keys = keys, MaxAge = TimeSpan.Zero },
+    Expires = TimeSpan.FromMinutes(30),
     LoggerFactory = loggerFactory,
     Encryption = encryption,
 };

@@ -39,7 +39,7 @@ internal sealed class MongoSessionModification
         BsonDocument? unset = null;
         BsonDocument? increment = null;
         BsonDocument? push = null;
-        var projection = new BsonDocument { { "_id", 0 }, { "browserSession", 1 }, { "absoluteExpiresAt", 1 }, { "csrf", 1 } };
+        var projection = new BsonDocument { { "_id", 0 }, { "browserSession", 1 }, { "absoluteExpiresAt", 1 }, { "csrf", 1 }, { "idleTimeout", 1 } };
         bool tokenIfMissing = update.CsrfToken is not null && !update.ReplaceCsrfToken;
         if (tokenIfMissing && update.Operations.Count > 0)
         {
@@ -91,6 +91,10 @@ internal sealed class MongoSessionModification
         if (update.BrowserSessionCookie is { } browserSession)
         {
             (set ??= []).Set("browserSession", browserSession);
+        }
+        if (update.IdleTimeout is { } idle)
+        {
+            (set ??= []).Set("idleTimeout", new BsonInt64((long)idle.TotalMilliseconds));
         }
         if (update.CsrfToken is { } token)
         {
@@ -161,6 +165,8 @@ internal sealed class MongoSessionModification
         {
             CsrfToken = value.GetValue("csrf", null) is BsonString csrf ? csrf.Value : null,
             FlashValues = new SessionData(value.GetValue("flash", null) as BsonDocument ?? []),
+            // before the update when pulling: the stored one, unless this very update sets it
+            IdleTimeout = update.IdleTimeout ?? SessionRecord.IdleTimeoutOf(value),
         };
     }
 

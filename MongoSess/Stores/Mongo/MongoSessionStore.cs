@@ -154,7 +154,11 @@ public sealed class MongoSessionStore : ISessionStore
     }
 
     private static SessionWriteResult? ResultOf(SessionRecord? record, SessionUpdate update) =>
-        record is null || !record.IsOpenedBy(update) ? null : new SessionWriteResult(new SessionData(), record.BrowserSessionCookie, record.AbsoluteExpiresAt) { CsrfToken = record.CsrfToken };
+        record is null || !record.IsOpenedBy(update) ? null : new SessionWriteResult(new SessionData(), record.BrowserSessionCookie, record.AbsoluteExpiresAt)
+        {
+            CsrfToken = record.CsrfToken,
+            IdleTimeout = record.IdleTimeout,
+        };
 
     private async Task<SessionWriteResult?> InsertAsync(SessionUpdate update, CancellationToken cancellationToken)
     {
