@@ -163,6 +163,45 @@ public sealed class DemoRoutesTests
         Assert.That(await client.GetStringAsync("/"), Does.Not.Contain("Welcome,"), "the flash shows once");
     }
 
+    [Test]
+    public async Task The_json_api_carries_a_session_in_a_bearer_token()
+    {
+        using var client = _demo.CreateClient();
+        using var created = await client.PostAsync("/api/sessions", content: null);
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(created.Headers.Contains("Set-Cookie"), Is.False);
+        var token = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+
+        async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? bearer)
+        {
+            var request = new HttpRequestMessage(method, path);
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+            }
+            return await client.SendAsync(request);
+        }
+
+        for (int i = 1; i <= 3; i++)
+        {
+            using var views = await SendAsync(HttpMethod.Get, "/api/views", token);
+            Assert.That(views.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(views.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/plain"));
+            Assert.That(await views.Content.ReadAsStringAsync(), Is.EqualTo(i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(views.Headers.Contains("Set-Cookie"), Is.False);
+        }
+        foreach (var bad in new[] { null, "A" + token[1..], token + "x" })
+        {
+            using var refused = await SendAsync(HttpMethod.Get, "/api/views", bad);
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), bad ?? "no token");
+            Assert.That(refused.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer"));
+        }
+        using var ended = await SendAsync(HttpMethod.Delete, "/api/sessions", token);
+        Assert.That(ended.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        using var after = await SendAsync(HttpMethod.Get, "/api/views", token);
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "an ended token");
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public async Task Login_gives_a_browser_session_cookie_unless_remember_is_ticked(bool remember)

@@ -8,7 +8,7 @@ namespace MongoSessions.Cookies;
 /// The session cookie of one request and its response: reads and verifies the cookie the browser sent, and writes
 /// the one it gets back (one Set-Cookie line, replaced if written twice, with Cache-Control: no-store).
 /// </summary>
-internal sealed class RequestCookies
+internal sealed class RequestCookies : ISessionTransport
 {
     private readonly HttpListenerRequest _request;
     private readonly HttpListenerResponse _response;

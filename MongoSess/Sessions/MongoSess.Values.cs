@@ -95,6 +95,13 @@ public sealed partial class MongoSess
         return record?.Data.ToDictionary() ?? s_empty;
     }
 
+    /// <summary>
+    /// True when the request has a live session (loaded once, as the first read does): the one its cookie or bearer
+    /// token names, or one this request created.
+    /// </summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
+        await _session.LoadAsync(cancellationToken).ConfigureAwait(false) is not null;
+
     /// <summary>True when the key exists, whatever its value (null, false and 0 included).</summary>
     public async Task<bool> HasAsync(string key, CancellationToken cancellationToken = default)
     {

@@ -36,6 +36,7 @@ public sealed partial class MongoSess
     private static volatile MongoSessClient? s_default;
 
     private readonly RequestSession _session;
+    private readonly BearerTokenTransport? _bearer;
 
     /// <summary>Creates the session of one request on the default client. Does no I/O: nothing is read until the first Get or write.</summary>
     /// <param name="request">The request, whose <c>Cookie</c> header may carry the session token.</param>
@@ -60,6 +61,29 @@ public sealed partial class MongoSess
         var options = cookie is null ? client.Cookie : cookie.Validated(client.Cookie.Keys);
         _session = new RequestSession(client, new RequestCookies(request, response, options, client.Logger));
     }
+
+    internal MongoSess(MongoSessClient client, BearerTokenTransport bearer)
+    {
+        _bearer = bearer;
+        _session = new RequestSession(client, bearer);
+    }
+
+    /// <summary>
+    /// The session of one API request on the default client, carried in an <c>Authorization: Bearer &lt;token&gt;</c>
+    /// header instead of a cookie (apps, CLI tools, game servers): the same store, signing, expiry and guarantees,
+    /// no cookie ever written. A write in a request without a token creates a session; hand its
+    /// <see cref="IssuedToken"/> to the client. Check <see cref="ExistsAsync"/> before writing when a token was
+    /// presented, so that an expired or ended one gets a 401 rather than a new session.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">MongoSess is not connected.</exception>
+    public static MongoSess FromBearerToken(HttpListenerRequest request) => Required.OpenBearer(request);
+
+    /// <summary>
+    /// For a session carried in a bearer token (<see cref="FromBearerToken"/>): the signed token to give the client,
+    /// when this request created the session, regenerated it, or re-signed it with a newer key; null otherwise, and
+    /// always null for a cookie session (the cookie carries it).
+    /// </summary>
+    public string? IssuedToken => _bearer?.IssuedToken;
 
     /// <summary>
     /// The session's key (<see cref="SessionRecord.Id"/>): the one the request's signed cookie names, or the one this

@@ -84,6 +84,13 @@ public sealed class MongoSessClient : IAsyncDisposable
         return new(this, context.Request, context.Response, cookie);
     }
 
+    /// <summary>The session of one API request, carried in an <c>Authorization: Bearer</c> header (see <see cref="MongoSess.FromBearerToken"/>).</summary>
+    public MongoSess OpenBearer(HttpListenerRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new(this, new BearerTokenTransport(request, Cookie.Keys!));
+    }
+
     /// <summary>Streams every live session (key, data, creation and expiry; never a token), without loading them all at once.</summary>
     public IAsyncEnumerable<SessionRecord> ListAsync(CancellationToken cancellationToken = default) => Store.ListAsync(Now(), cancellationToken);
 

@@ -19,7 +19,7 @@ internal sealed partial class RequestSession
     public static readonly TimeSpan ReplacedTokenGrace = TimeSpan.FromMinutes(1);
 
     private readonly MongoSessClient _client;
-    private readonly RequestCookies _cookies;
+    private readonly ISessionTransport _cookies;
     private readonly RequestFlash _flash = new();
     private SemaphoreSlim? _gate;
     private bool _lotteryDrawn;
@@ -30,7 +30,7 @@ internal sealed partial class RequestSession
     private SessionRecord? _record;
     private TimeSpan? _idleTimeout;
 
-    public RequestSession(MongoSessClient client, RequestCookies cookies)
+    public RequestSession(MongoSessClient client, ISessionTransport cookies)
     {
         _client = client;
         _cookies = cookies;

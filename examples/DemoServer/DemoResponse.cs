@@ -29,6 +29,15 @@ internal static class DemoResponse
         return WriteAsync(response, 200, Html, html);
     }
 
+    public static Task JsonAsync(HttpListenerResponse response, int status, string json) => WriteAsync(response, status, "application/json", json);
+
+    public static void NoContent(HttpListenerResponse response)
+    {
+        response.StatusCode = 204;
+        response.Headers["Cache-Control"] = "no-store";
+        response.Close();
+    }
+
     public static void SeeOther(HttpListenerResponse response, string location)
     {
         response.StatusCode = 303;

@@ -11,32 +11,39 @@ internal sealed class DemoRoutes(string storeName)
     public Task HandleAsync(HttpListenerContext context)
     {
         string path = context.Request.Url?.AbsolutePath ?? "/";
-        (string Method, Func<HttpListenerContext, Task> Handler)? route = path switch
+        (string Method, Func<HttpListenerContext, Task> Handler)[]? routes = path switch
         {
-            "/" => ("GET", HomeAsync),
-            "/views" => ("GET", ViewsAsync),
-            "/count" => ("POST", CountAsync),
-            "/login" => ("POST", LoginAsync),
-            "/logout" => ("POST", LogoutAsync),
-            "/healthz" => ("GET", HealthAsync),
+            "/" => [("GET", HomeAsync)],
+            "/views" => [("GET", ViewsAsync)],
+            "/count" => [("POST", CountAsync)],
+            "/login" => [("POST", LoginAsync)],
+            "/logout" => [("POST", LogoutAsync)],
+            "/healthz" => [("GET", HealthAsync)],
+            "/api/sessions" => [("POST", DemoApi.CreateAsync), ("DELETE", DemoApi.EndAsync)],
+            "/api/views" => [("GET", DemoApi.ViewsAsync)],
             _ => null,
         };
-        if (route is not { } found)
+        if (routes is null)
         {
             return DemoResponse.TextAsync(context.Response, 404, "not found");
         }
-        if (context.Request.HttpMethod == "HEAD" && found.Method == "GET")
+        string method = context.Request.HttpMethod;
+        foreach (var (allowed, handler) in routes)
         {
-            // a link checker or a monitor: the headers a GET would get, and no session touched (a HEAD must not take
-            // a flash message or count a visit)
-            return DemoResponse.HeadAsync(context.Response, path == "/" ? DemoResponse.Html : DemoResponse.Text);
+            if (method == allowed)
+            {
+                return handler(context);
+            }
+            if (method == "HEAD" && allowed == "GET")
+            {
+                // a link checker or a monitor: the headers a GET would get, and no session touched (a HEAD must not
+                // take a flash message or count a visit)
+                return DemoResponse.HeadAsync(context.Response, path == "/" ? DemoResponse.Html : DemoResponse.Text);
+            }
         }
-        if (context.Request.HttpMethod != found.Method)
-        {
-            context.Response.Headers["Allow"] = found.Method == "GET" ? "GET, HEAD" : found.Method;
-            return DemoResponse.TextAsync(context.Response, 405, $"use {found.Method} for {path}");
-        }
-        return found.Handler(context);
+        var methods = routes.SelectMany(r => r.Method == "GET" ? new[] { "GET", "HEAD" } : [r.Method]);
+        context.Response.Headers["Allow"] = string.Join(", ", methods);
+        return DemoResponse.TextAsync(context.Response, 405, $"use {string.Join(" or ", routes.Select(r => r.Method))} for {path}");
     }
 
     private async Task HomeAsync(HttpListenerContext context)

@@ -1,0 +1,101 @@
+using System.Net;
+
+namespace MongoSessions.Cookies;
+
+/// <summary>
+/// The session token in an <c>Authorization: Bearer &lt;token&gt;</c> header, signed exactly as the cookie is. Nothing
+/// is written to the response: a new or re-signed token is left in <see cref="IssuedToken"/> for the application to
+/// hand to its client (in a response body, say).
+/// </summary>
+internal sealed class BearerTokenTransport : ISessionTransport
+{
+    private const string Scheme = "Bearer ";
+
+    private readonly HttpListenerRequest _request;
+    private readonly Keyring _keys;
+    private bool _read;
+    private string? _verifiedToken;
+    private bool _signedWithOldKey;
+    private bool _presented;
+
+    public BearerTokenTransport(HttpListenerRequest request, Keyring keys)
+    {
+        _request = request;
+        _keys = keys;
+    }
+
+    /// <summary>The signed token this request gave the session (created, regenerated or re-signed), or null.</summary>
+    public string? IssuedToken { get; private set; }
+
+    public string? VerifiedToken
+    {
+        get
+        {
+            Read();
+            return _verifiedToken;
+        }
+    }
+
+    public bool SignedWithOldKey
+    {
+        get
+        {
+            Read();
+            return _signedWithOldKey;
+        }
+    }
+
+    public bool BrowserHasCookie
+    {
+        get
+        {
+            Read();
+            return _presented || IssuedToken is not null;
+        }
+    }
+
+    // the token goes out in the body, whenever the application writes it
+    public bool HeadersSent => false;
+
+    public string? SessionlessCsrfToken => null;
+
+    public void WriteSession(string token, DateTimeOffset expiresAt, bool browserSession, bool ownLifetime, DateTimeOffset now)
+    {
+        if (token != _verifiedToken || _signedWithOldKey)
+        {
+            IssuedToken = CookieSigner.Sign(token, _keys);
+            _signedWithOldKey = false;
+        }
+    }
+
+    // a client drops a bearer token when the application tells it the session ended
+    public void WriteDeletion() => IssuedToken = null;
+
+    public string IssueSessionlessCsrfToken(DateTimeOffset now) => throw new InvalidOperationException(
+        "CSRF tokens protect cookie sessions, which browsers send by themselves; a bearer token is sent only by code that holds it and needs none.");
+
+    private void Read()
+    {
+        if (_read)
+        {
+            return;
+        }
+        _read = true;
+        var header = _request.Headers["Authorization"];
+        if (header is null || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        _presented = true;
+        var verification = CookieSigner.Verify(header.AsSpan(Scheme.Length).Trim(), _keys);
+        if (verification.IsValid)
+        {
+            _verifiedToken = verification.Id;
+            _signedWithOldKey = !verification.SignedWithCurrentKey;
+        }
+        else
+        {
+            CookieMetrics.Rejected(verification.Rejection);
+        }
+    }
+}
