@@ -56,6 +56,15 @@ internal sealed class InstrumentedSessionStore : ISessionStore
             ? ObserveAsync(StoreOperationName.EndWhere, null, (match, now), static (store, s, ct) => store.EndWhereAsync(s.match, s.now, ct), cancellationToken)
             : _inner.EndWhereAsync(match, now, cancellationToken);
 
+    // listing a user's sessions (a "where you're signed in" page) passes through untimed, as a small read
+    public IAsyncEnumerable<SessionRecord> ListByUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _inner.ListByUserAsync(userId, now, cancellationToken);
+
+    public ValueTask<long> EndByUserAsync(string userId, string? exceptId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        StoreOperationScope.IsObserved
+            ? ObserveAsync(StoreOperationName.EndByUser, null, (userId, exceptId, now), static (store, s, ct) => store.EndByUserAsync(s.userId, s.exceptId, s.now, ct), cancellationToken)
+            : _inner.EndByUserAsync(userId, exceptId, now, cancellationToken);
+
     public ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         StoreOperationScope.IsObserved
             ? ObserveAsync(StoreOperationName.RemoveExpired, null, now, static (store, n, ct) => store.RemoveExpiredAsync(n, ct), cancellationToken)

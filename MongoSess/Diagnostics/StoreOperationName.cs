@@ -11,6 +11,7 @@ internal sealed class StoreOperationName
     public static readonly StoreOperationName Clear = new("clear");
     public static readonly StoreOperationName RemoveExpired = new("remove_expired");
     public static readonly StoreOperationName EndWhere = new("end_where");
+    public static readonly StoreOperationName EndByUser = new("end_by_user");
 
     private StoreOperationName(string tag)
     {

@@ -136,6 +136,21 @@ internal sealed class EncryptingSessionStore : ISessionStore
         }
     }
 
+    public async IAsyncEnumerable<SessionRecord> ListByUserAsync(string userId, DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // the user id stays readable (the store's index needs it); the data is decrypted as for any read
+        await foreach (var stored in _inner.ListByUserAsync(userId, now, cancellationToken).ConfigureAwait(false))
+        {
+            if (Decrypt(stored, out _) is { } plain)
+            {
+                yield return plain;
+            }
+        }
+    }
+
+    public ValueTask<long> EndByUserAsync(string userId, string? exceptId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _inner.EndByUserAsync(userId, exceptId, now, cancellationToken);
+
     // no EndWhereAsync: the store cannot query encrypted values, so the interface's default (list, decrypt, match,
     // delete) does it here
 

@@ -120,6 +120,35 @@ public sealed class MongoSessClient : IAsyncDisposable
         return Store.EndWhereAsync(match, Now(), cancellationToken).AsTask();
     }
 
+    /// <summary>The live sessions of a user (<see cref="MongoSess.SetUserAsync"/>), reading no other user's sessions.</summary>
+    public async Task<IReadOnlyList<UserSession>> ListUserSessionsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return await UserSessionsAsync(userId, currentKey: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends every session of a user (after a password change, say), reading no other user's sessions.</summary>
+    /// <returns>How many sessions were ended.</returns>
+    public Task<long> EndUserSessionsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return Store.EndByUserAsync(userId, exceptId: null, Now(), cancellationToken).AsTask();
+    }
+
+    internal async Task<IReadOnlyList<UserSession>> UserSessionsAsync(string userId, string? currentKey, CancellationToken cancellationToken)
+    {
+        var sessions = new List<UserSession>();
+        await foreach (var record in Store.ListByUserAsync(userId, Now(), cancellationToken).ConfigureAwait(false))
+        {
+            // the idle expiry moves with every use: the last use is that long before it
+            var lastSeen = record.ExpiresAt - (record.IdleTimeout ?? Expires);
+            sessions.Add(new UserSession(
+                record.Id, record.CreatedAt, lastSeen < record.CreatedAt ? record.CreatedAt : lastSeen, record.EffectiveExpiresAt,
+                record.ClientInfo ?? new Dictionary<string, string>(), record.Id == currentKey));
+        }
+        return sessions;
+    }
+
     /// <summary>Removes the expired sessions now (the sweep does this on its own schedule).</summary>
     /// <returns>How many were removed.</returns>
     public Task<long> RemoveExpiredAsync(CancellationToken cancellationToken = default) => Store.RemoveExpiredAsync(Now(), cancellationToken).AsTask();

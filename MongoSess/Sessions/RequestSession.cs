@@ -50,6 +50,8 @@ internal sealed partial class RequestSession
 
     public RequestFlash Flash => _flash;
 
+    public MongoSessClient Client => _client;
+
     private ISessionStore Store => _client.Store;
 
     /// <summary>The session as the store had it at the first read, with this request's writes applied; null without a session.</summary>
@@ -65,7 +67,7 @@ internal sealed partial class RequestSession
     /// <returns>The store's result, or null when there was no session and none was to be created.</returns>
     public async Task<SessionWriteResult?> WriteAsync(
         IReadOnlyList<SessionOperation> operations, bool create, CancellationToken cancellationToken, string? csrfToken = null, bool replaceCsrfToken = false,
-        SessionLifetime? lifetime = null)
+        SessionLifetime? lifetime = null, string? userId = null, IReadOnlyDictionary<string, string>? clientInfo = null)
     {
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -80,9 +82,16 @@ internal sealed partial class RequestSession
                     ReplaceCsrfToken = replaceCsrfToken,
                     IdleTimeout = lifetime?.IdleTimeout,
                     BrowserSessionCookie = lifetime?.BrowserSession,
+                    UserId = userId,
+                    ClientInfo = clientInfo,
                 };
                 if (await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is { } result)
                 {
+                    if (userId is not null && _record is not null)
+                    {
+                        _record.UserId = userId;
+                        _record.ClientInfo = clientInfo ?? _record.ClientInfo;
+                    }
                     if (lifetime is { } set)
                     {
                         _idleTimeout = set.IdleTimeout;
@@ -100,7 +109,7 @@ internal sealed partial class RequestSession
                 return null;
             }
             ThrowIfReplaced();
-            return await CreateLockedAsync(operations, now, expiresAt, csrfToken, lifetime, cancellationToken).ConfigureAwait(false);
+            return await CreateLockedAsync(operations, now, expiresAt, csrfToken, lifetime, userId, clientInfo, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -263,7 +272,7 @@ internal sealed partial class RequestSession
 
     private async Task<SessionWriteResult> CreateLockedAsync(
         IReadOnlyList<SessionOperation> operations, DateTimeOffset now, DateTimeOffset expiresAt, string? csrfToken, SessionLifetime? lifetime,
-        CancellationToken cancellationToken)
+        string? userId, IReadOnlyDictionary<string, string>? clientInfo, CancellationToken cancellationToken)
     {
         if (_cookies.HeadersSent)
         {
@@ -279,6 +288,8 @@ internal sealed partial class RequestSession
             CsrfToken = csrfToken ?? _cookies.SessionlessCsrfToken,
             IdleTimeout = lifetime?.IdleTimeout,
             BrowserSessionCookie = lifetime?.BrowserSession,
+            UserId = userId,
+            ClientInfo = clientInfo,
         };
         var created = await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false)
             ?? throw new MongoSessException($"The session store {Store.Name} did not create a session it was asked to create.");

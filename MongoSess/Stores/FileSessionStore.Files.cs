@@ -17,6 +17,49 @@ public sealed partial class FileSessionStore
         return Path.Combine(Directory, Convert.ToHexStringLower(hash) + Extension);
     }
 
+    // the user index: users/<hash of the user id>/<hash of the key>, an empty file per session of that user
+    private string UsersDirectory => Path.Combine(Directory, "users");
+
+    private string UserDirectory(string userId)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(userId), hash);
+        return Path.Combine(UsersDirectory, Convert.ToHexStringLower(hash));
+    }
+
+    private void IndexUser(string userId, string sessionPath)
+    {
+        var directory = UserDirectory(userId);
+        var marker = Path.Combine(directory, Path.GetFileNameWithoutExtension(sessionPath));
+        if (File.Exists(marker))
+        {
+            return;
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            System.IO.Directory.CreateDirectory(UsersDirectory, OwnerOnly);
+            System.IO.Directory.CreateDirectory(directory, OwnerOnly);
+        }
+        File.WriteAllBytes(marker, []);
+        // the session file is durable already; so is its place in the index once the directory is flushed
+        DirectorySync.Flush(directory);
+    }
+
+    // each marker of the user, with the session file it names
+    private IEnumerable<(string Marker, string SessionPath)> UserMarkers(string userId)
+    {
+        var directory = UserDirectory(userId);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            return [];
+        }
+        return System.IO.Directory.EnumerateFiles(directory).Select(marker => (marker, Path.Combine(Directory, Path.GetFileName(marker) + Extension))).ToList();
+    }
+
     private SemaphoreSlim LockOf(string path) => _locks[(uint)StringComparer.Ordinal.GetHashCode(Path.GetFileName(path)) % (uint)_locks.Length];
 
     private async ValueTask<SessionRecord?> ReadAsync(string path, CancellationToken cancellationToken)

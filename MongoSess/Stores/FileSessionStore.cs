@@ -99,6 +99,10 @@ public sealed partial class FileSessionStore : ISessionStore
                 throw new InvalidOperationException("The session would exceed 16 MiB, the most a session can hold (as a MongoDB document); the update was not applied.");
             }
             await WriteAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+            if (update.UserId is { } user)
+            {
+                IndexUser(user, path);
+            }
             return result;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not FileNotFoundException)
@@ -170,8 +174,60 @@ public sealed partial class FileSessionStore : ISessionStore
     }
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<SessionRecord> ListByUserAsync(string userId, DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var (marker, path) in UserMarkers(userId))
+        {
+            var record = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            if (record is not null && !record.IsExpired(now) && record.UserId == userId)
+            {
+                yield return record;
+            }
+            else
+            {
+                // the session ended, expired or belongs to someone else now: the marker goes
+                TryDelete(marker);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> EndByUserAsync(string userId, string? exceptId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string? keep = exceptId is null ? null : PathOf(exceptId);
+        long ended = 0;
+        foreach (var (marker, path) in UserMarkers(userId))
+        {
+            if (path == keep)
+            {
+                continue;
+            }
+            var gate = LockOf(path);
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (await ReadAsync(path, cancellationToken).ConfigureAwait(false) is { } record && record.UserId == userId)
+                {
+                    File.Delete(path);
+                    ended += record.IsExpired(now) ? 0 : 1;
+                }
+                TryDelete(marker);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+        return ended;
+    }
+
+    /// <inheritdoc />
     public async ValueTask ClearAsync(CancellationToken cancellationToken)
     {
+        if (System.IO.Directory.Exists(UsersDirectory))
+        {
+            System.IO.Directory.Delete(UsersDirectory, recursive: true);
+        }
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
         {
             var gate = LockOf(path);

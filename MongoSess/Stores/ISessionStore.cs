@@ -106,6 +106,44 @@ public interface ISessionStore : IAsyncDisposable
         return destroyed;
     }
 
+    /// <summary>
+    /// Streams the live sessions of one user (<see cref="SessionRecord.UserId"/>). The built-in stores keep an index and
+    /// read no other user's session; the default implementation filters <see cref="ListAsync"/>.
+    /// </summary>
+    async IAsyncEnumerable<SessionRecord> ListByUserAsync(string userId, DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var record in ListAsync(now, cancellationToken).ConfigureAwait(false))
+        {
+            if (record.UserId == userId)
+            {
+                yield return record;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends every session of one user but the one with key <paramref name="exceptId"/> (null: all of them). The default
+    /// implementation ends what <see cref="ListByUserAsync"/> lists, one by one.
+    /// </summary>
+    /// <returns>How many were ended.</returns>
+    async ValueTask<long> EndByUserAsync(string userId, string? exceptId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        await foreach (var record in ListByUserAsync(userId, now, cancellationToken).ConfigureAwait(false))
+        {
+            if (record.Id != exceptId)
+            {
+                keys.Add(record.Id);
+            }
+        }
+        long ended = 0;
+        foreach (var key in keys)
+        {
+            ended += await EndAsync(key, tokenHash: null, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+        return ended;
+    }
+
     /// <summary>Deletes the expired sessions.</summary>
     /// <returns>How many were deleted.</returns>
     ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);

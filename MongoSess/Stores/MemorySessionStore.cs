@@ -12,6 +12,9 @@ public sealed class MemorySessionStore : ISessionStore
 {
     private readonly ConcurrentDictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
 
+    // user id to the keys of its sessions; an entry whose session ended or moved to another user is dropped when read
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _byUser = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public string Name => "memory";
 
@@ -48,7 +51,9 @@ public sealed class MemorySessionStore : ISessionStore
                     }
                     if (record.IsOpenedBy(update))
                     {
-                        return ValueTask.FromResult(record.ApplyIfVersion(update));
+                        var applied = record.ApplyIfVersion(update);
+                        IndexUser(update);
+                        return ValueTask.FromResult(applied);
                     }
                     // another token's live session is never replaced; an expired one is, by a session to create
                     if (!update.CreateIfMissing || !record.IsExpired(update.Now))
@@ -57,6 +62,7 @@ public sealed class MemorySessionStore : ISessionStore
                     }
                     var replacement = SessionRecord.CreateFrom(update, out var replaced);
                     _sessions[update.Id] = replacement;
+                    IndexUser(update);
                     return ValueTask.FromResult<SessionWriteResult?>(replaced);
                 }
             }
@@ -67,6 +73,7 @@ public sealed class MemorySessionStore : ISessionStore
             var created = SessionRecord.CreateFrom(update, out var result);
             if (_sessions.TryAdd(update.Id, created))
             {
+                IndexUser(update);
                 return ValueTask.FromResult<SessionWriteResult?>(result);
             }
         }
@@ -120,10 +127,70 @@ public sealed class MemorySessionStore : ISessionStore
         }
     }
 
+    private void IndexUser(SessionUpdate update)
+    {
+        if (update.UserId is { } user)
+        {
+            _byUser.GetOrAdd(user, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[update.Id] = 0;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<SessionRecord> ListByUserAsync(string userId, DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        if (!_byUser.TryGetValue(userId, out var keys))
+        {
+            yield break;
+        }
+        foreach (var key in keys.Keys)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            SessionRecord? copy = null;
+            if (_sessions.TryGetValue(key, out var record))
+            {
+                lock (record)
+                {
+                    copy = record.IsExpired(now) || record.UserId != userId ? null : record.Clone();
+                }
+            }
+            if (copy is null)
+            {
+                keys.TryRemove(key, out _);
+            }
+            else
+            {
+                yield return copy;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> EndByUserAsync(string userId, string? exceptId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long ended = 0;
+        await foreach (var record in ListByUserAsync(userId, now, cancellationToken).ConfigureAwait(false))
+        {
+            if (record.Id != exceptId && _sessions.TryGetValue(record.Id, out var current))
+            {
+                lock (current)
+                {
+                    // under the record's lock: a session that moved to another user meanwhile is not this user's
+                    if (current.UserId == userId && _sessions.TryRemove(new KeyValuePair<string, SessionRecord>(record.Id, current)))
+                    {
+                        ended++;
+                    }
+                }
+            }
+        }
+        return ended;
+    }
+
     /// <inheritdoc />
     public ValueTask ClearAsync(CancellationToken cancellationToken)
     {
         _sessions.Clear();
+        _byUser.Clear();
         return ValueTask.CompletedTask;
     }
 

@@ -50,6 +50,12 @@ public sealed class SessionRecord
     /// </summary>
     public TimeSpan? IdleTimeout { get; internal set; }
 
+    /// <summary>The user the session belongs to (<c>userId</c>, indexed in every store), set by <see cref="MongoSess.SetUserAsync"/>; null until then.</summary>
+    public string? UserId { get; internal set; }
+
+    /// <summary>The client details the application recorded with the session (<c>clientInfo</c>: a user agent, an IP address); null when none.</summary>
+    public IReadOnlyDictionary<string, string>? ClientInfo { get; internal set; }
+
     /// <summary>When a regeneration last replaced the token (<c>tokenReplacedAt</c>); null when it never was.</summary>
     public DateTimeOffset? TokenReplacedAt { get; internal set; }
 
@@ -98,6 +104,8 @@ public sealed class SessionRecord
         {
             Version = Version,
             IdleTimeout = IdleTimeout,
+            UserId = UserId,
+            ClientInfo = ClientInfo,
         };
 
     /// <summary>
@@ -175,6 +183,14 @@ public sealed class SessionRecord
         if (update.IdleTimeout is { } idle)
         {
             IdleTimeout = Truncate(idle);
+        }
+        if (update.UserId is { } user)
+        {
+            UserId = user;
+        }
+        if (update.ClientInfo is { } info)
+        {
+            ClientInfo = new Dictionary<string, string>(info, StringComparer.Ordinal);
         }
         if (update.CsrfToken is { } token && (update.ReplaceCsrfToken || CsrfToken is null))
         {
@@ -257,6 +273,14 @@ public sealed class SessionRecord
         {
             document.Add("idleTimeout", new BsonInt64((long)idle.TotalMilliseconds));
         }
+        if (UserId is not null)
+        {
+            document.Add("userId", new BsonString(UserId));
+        }
+        if (ClientInfo is not null)
+        {
+            document.Add("clientInfo", ClientInfoDocument(ClientInfo));
+        }
         return document;
     }
 
@@ -286,6 +310,10 @@ public sealed class SessionRecord
         {
             Version = version,
             IdleTimeout = IdleTimeoutOf(document),
+            UserId = document.GetValue("userId", null) is BsonString user ? user.Value : null,
+            ClientInfo = document.GetValue("clientInfo", null) is BsonDocument info
+                ? info.Where(e => e.Value is BsonString).ToDictionary(e => e.Name, e => e.Value.AsString, StringComparer.Ordinal)
+                : null,
         };
     }
 
@@ -298,6 +326,16 @@ public sealed class SessionRecord
         BsonInt32 i when i.Value > 0 => TimeSpan.FromMilliseconds(i.Value),
         _ => null,
     };
+
+    internal static BsonDocument ClientInfoDocument(IReadOnlyDictionary<string, string> info)
+    {
+        var document = new BsonDocument();
+        foreach (var (name, value) in info)
+        {
+            document.Set(name, new BsonString(value));
+        }
+        return document;
+    }
 
     private static TimeSpan Truncate(TimeSpan value) => TimeSpan.FromMilliseconds((long)value.TotalMilliseconds);
 

@@ -79,6 +79,12 @@ public sealed class SessionUpdate
     /// </summary>
     public long? ExpectedVersion { get; init; }
 
+    /// <summary>When not null, ties the session to this user (<see cref="SessionRecord.UserId"/>).</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>When not null, the client details to record with the session (<see cref="SessionRecord.ClientInfo"/>).</summary>
+    public IReadOnlyDictionary<string, string>? ClientInfo { get; init; }
+
     /// <summary>When not null, the session's own idle timeout from now on (<see cref="SessionRecord.IdleTimeout"/>).</summary>
     public TimeSpan? IdleTimeout { get; init; }
 

@@ -92,6 +92,14 @@ internal sealed class MongoSessionModification
         {
             (set ??= []).Set("browserSession", browserSession);
         }
+        if (update.UserId is { } user)
+        {
+            (set ??= []).Set("userId", user);
+        }
+        if (update.ClientInfo is { } info)
+        {
+            (set ??= []).Set("clientInfo", SessionRecord.ClientInfoDocument(info));
+        }
         if (update.IdleTimeout is { } idle)
         {
             (set ??= []).Set("idleTimeout", new BsonInt64((long)idle.TotalMilliseconds));

@@ -67,8 +67,14 @@ public sealed class MongoSessionStore : ISessionStore
         {
             return;
         }
-        // two TTL indexes: the idle expiry, and the absolute one (documents without that field are left alone)
-        var indexes = new[] { TtlIndex("expiresAt"), TtlIndex("absoluteExpiresAt") };
+        // two TTL indexes: the idle expiry, and the absolute one (documents without that field are left alone); and the
+        // user index that lists or ends one user's sessions without reading anyone else's
+        var indexes = new[]
+        {
+            TtlIndex("expiresAt"),
+            TtlIndex("absoluteExpiresAt"),
+            new CreateIndexModel<BsonDocument>(new BsonDocument("userId", 1), new CreateIndexOptions { Name = "userId_1", Sparse = true }),
+        };
         try
         {
             await _collection.Indexes.CreateManyAsync(indexes, cancellationToken).ConfigureAwait(false);
@@ -80,7 +86,8 @@ public sealed class MongoSessionStore : ISessionStore
             throw new MongoSessCommandException(e.Code, e.CodeName,
                 $"Could not create the TTL indexes on {_collection.CollectionNamespace} ({hint}: {e.ErrorMessage}). Create them by hand with " +
                 $"db.{_collection.CollectionNamespace.CollectionName}.createIndex({{ expiresAt: 1 }}, {{ expireAfterSeconds: 0 }}) and " +
-                $"db.{_collection.CollectionNamespace.CollectionName}.createIndex({{ absoluteExpiresAt: 1 }}, {{ expireAfterSeconds: 0 }}), " +
+                $"db.{_collection.CollectionNamespace.CollectionName}.createIndex({{ absoluteExpiresAt: 1 }}, {{ expireAfterSeconds: 0 }}) and " +
+                $"db.{_collection.CollectionNamespace.CollectionName}.createIndex({{ userId: 1 }}, {{ sparse: true }}), " +
                 "then connect with MongoSessOptions.CreateIndexes (or MongoSessionStoreOptions.CreateIndexes) set to false.", e);
         }
         catch (Exception e) when (MongoErrors.IsDriverError(e))
@@ -230,6 +237,35 @@ public sealed class MongoSessionStore : ISessionStore
     public async ValueTask<long> EndWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var filter = MongoFilters.Live(now).Add("data." + match.Path, match.Value);
+        var deleted = await Run(() => _collection.DeleteManyAsync(filter, cancellationToken)).ConfigureAwait(false);
+        return deleted.DeletedCount;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<SessionRecord> ListByUserAsync(string userId, DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = MongoFilters.Live(now).Add("userId", userId);
+        using var cursor = await Run(() => _collection.FindAsync(filter, s_list, cancellationToken)).ConfigureAwait(false);
+        while (await Run(() => cursor.MoveNextAsync(cancellationToken)).ConfigureAwait(false))
+        {
+            foreach (var document in cursor.Current)
+            {
+                if (Read(document) is { } record)
+                {
+                    yield return record;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> EndByUserAsync(string userId, string? exceptId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var filter = new BsonDocument("userId", userId);
+        if (exceptId is not null)
+        {
+            filter.Add("_id", new BsonDocument("$ne", exceptId));
+        }
         var deleted = await Run(() => _collection.DeleteManyAsync(filter, cancellationToken)).ConfigureAwait(false);
         return deleted.DeletedCount;
     }
