@@ -36,14 +36,6 @@ internal sealed class HandshakeTests : WireServerTest
     }
 
     [Test]
-    public async Task Build_info_reports_the_release_of_the_advertised_wire_version()
-    {
-        var reply = await Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("buildInfo", 1));
-
-        Assert.That(reply["version"].AsString, Is.EqualTo("8.0.0"));
-    }
-
-    [Test]
     public void Unknown_commands_fail_with_CommandNotFound()
     {
         var error = Assert.ThrowsAsync<MongoCommandException>(() => Database.RunCommandAsync<BsonDocument>(new BsonDocument("frobnicate", 1)));

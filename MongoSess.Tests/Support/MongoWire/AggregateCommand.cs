@@ -2,7 +2,10 @@ using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
-/// <summary>aggregate with the stages a session store may use: $match, $sort, $skip, $limit, $project, $group and $count.</summary>
+/// <summary>
+/// aggregate with the stages the driver's CountDocuments sends: <c>[{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }]</c>
+/// ($match, and $group with a constant key and constant $sum accumulators).
+/// </summary>
 internal static class AggregateCommand
 {
     public static BsonDocument Run(CommandContext context)
@@ -13,7 +16,7 @@ internal static class AggregateCommand
         List<BsonDocument> documents;
         lock (context.Store.Gate)
         {
-            documents = FindCommand.Query(context.Store.Find(context.Database, context.Collection), [], null, 0, null, null);
+            documents = [.. (context.Store.Find(context.Database, context.Collection)?.Documents ?? []).Select(d => d.DeepClone().AsBsonDocument)];
         }
         foreach (var stage in pipeline)
         {
@@ -21,24 +24,39 @@ internal static class AggregateCommand
             {
                 throw new MongoCommandError(40323, "A pipeline stage specification object must contain exactly one field.");
             }
-            documents = Apply(spec.GetElement(0).Name, spec.GetElement(0).Value, documents);
+            documents = spec.GetElement(0) switch
+            {
+                { Name: "$match", Value: BsonDocument filter } => [.. documents.Where(d => FilterMatcher.Matches(d, filter))],
+                { Name: "$group", Value: BsonDocument group } => Group(group, documents),
+                var other => throw new MongoCommandError(MongoErrorCodes.UnrecognizedPipelineStage, $"the test server supports only $match and $group, not {ShellText.Of(new BsonDocument(other))}"),
+            };
         }
         long? batchSize = cursor.GetValue("batchSize", null) is { } b && BsonNumber.IsNumber(b) ? (long)BsonNumber.ToDouble(b) : null;
         return context.Server.Cursors.FirstBatch(context.Namespace, documents, batchSize);
     }
 
-    private static List<BsonDocument> Apply(string stage, BsonValue argument, List<BsonDocument> input) => stage switch
+    // every document in one group (a constant key); a group of nothing yields no document at all
+    private static List<BsonDocument> Group(BsonDocument spec, List<BsonDocument> input)
     {
-        "$match" when argument is BsonDocument filter => [.. input.Where(d => FilterMatcher.Matches(d, filter))],
-        "$sort" => SortSpec.From(argument)?.Sort(input) ?? input,
-        "$skip" when BsonNumber.IsNumber(argument) => [.. input.Skip((int)BsonNumber.ToDouble(argument))],
-        "$limit" when BsonNumber.IsNumber(argument) => [.. input.Take((int)BsonNumber.ToDouble(argument))],
-        "$project" when argument is BsonDocument spec => [.. input.Select(Projection.From(spec)!.Apply)],
-        "$group" => GroupStage.Apply(argument, input),
-        // $count of nothing yields no document at all
-        "$count" when argument is BsonString { Value.Length: > 0 } name =>
-            input.Count == 0 ? [] : [new BsonDocument().Add(name.Value, new BsonInt32(input.Count))],
-        "$match" or "$sort" or "$skip" or "$limit" or "$project" or "$count" => throw MongoCommandError.BadValue($"invalid argument to {stage}: {ShellText.Of(argument)}"),
-        _ => throw new MongoCommandError(MongoErrorCodes.UnrecognizedPipelineStage, $"Unrecognized pipeline stage name: '{stage}' (the test server supports $match, $sort, $skip, $limit, $project, $group and $count)"),
-    };
+        if (spec.GetValue("_id", null) is not { } key || key is BsonString { Value: ['$', ..] } or BsonDocument)
+        {
+            throw MongoCommandError.BadValue($"the test server supports only a $group with a constant _id, not {ShellText.Of(spec)}");
+        }
+        if (input.Count == 0)
+        {
+            return [];
+        }
+        var output = new BsonDocument("_id", key.DeepClone());
+        foreach (var field in spec.Where(e => e.Name != "_id"))
+        {
+            if (field.Value is not BsonDocument { ElementCount: 1 } accumulator || accumulator.GetElement(0) is not { Name: "$sum", Value: BsonInt32 amount })
+            {
+                throw MongoCommandError.BadValue($"the test server supports only {{ $sum: <int> }} accumulators, not {field.Name}: {ShellText.Of(field.Value)}");
+            }
+            // an int sum stays an int while it fits, as in mongod
+            long sum = (long)amount.Value * input.Count;
+            output.Add(field.Name, sum is >= int.MinValue and <= int.MaxValue ? new BsonInt32((int)sum) : new BsonInt64(sum));
+        }
+        return [output];
+    }
 }

@@ -16,12 +16,10 @@ internal sealed class CommandContext(MongoWireServer server, ConnectionState con
 
     public string Database { get; } = database;
 
-    /// <summary>OP_QUERY's secondaryOk bit, or an OP_MSG $readPreference other than primary.</summary>
+    /// <summary>An OP_MSG $readPreference other than primary.</summary>
     public bool SecondaryOk { get; } = secondaryOk;
 
     public WireDataStore Store => Server.Store;
-
-    public TimeProvider Clock => Server.Options.Clock;
 
     /// <summary>The collection named by the command's first field.</summary>
     public string Collection => Command.GetElement(0).Value is BsonString { Value.Length: > 0 } s
@@ -44,7 +42,7 @@ internal sealed class CommandContext(MongoWireServer server, ConnectionState con
         var other => throw TypeMismatch(field, "array", other),
     };
 
-    public bool Bool(string field, bool fallback = false) => Command.GetValue(field, null) is { } v and not BsonNull ? FilterMatcher.IsTruthy(v) : fallback;
+    public bool Bool(string field) => Command.GetValue(field, null) is { } v && FilterMatcher.IsTruthy(v);
 
     public long? Long(string field) => Command.GetValue(field, null) switch
     {

@@ -8,7 +8,7 @@ namespace MongoSessions.Tests.Support.MongoWire;
 /// </summary>
 internal sealed class CommandDispatcher(MongoWireServer server)
 {
-    public async Task<CommandOutcome> RunAsync(ConnectionState connection, BsonDocument command, string? database, bool secondaryOk, CancellationToken cancellationToken)
+    public CommandOutcome Run(ConnectionState connection, BsonDocument command, string? database, bool secondaryOk)
     {
         if (command.ElementCount == 0)
         {
@@ -17,23 +17,6 @@ internal sealed class CommandDispatcher(MongoWireServer server)
         string name = command.GetElement(0).Name;
         server.Statistics.CommandReceived(name, command);
         var faults = server.Faults;
-        if (faults.Take(WireFaultKind.Delay, name) is { } delay)
-        {
-            var interrupt = server.InterruptToken;
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interrupt);
-            try
-            {
-                await Task.Delay(delay.Delay, linked.Token);
-            }
-            catch (OperationCanceledException) when (interrupt.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                if (CommandTable.TryGet(name, out var interruptedKind, out _) && interruptedKind is CommandKind.Write or CommandKind.RetryableWrite)
-                {
-                    var interrupted = new MongoCommandError(MongoErrorCodes.InterruptedDueToReplStateChange, "operation was interrupted because of a replication state change").ToReply();
-                    return new CommandOutcome(Finish(interrupted, command, interruptedKind, labels: null));
-                }
-            }
-        }
         if (faults.Take(WireFaultKind.CloseBeforeExecute, name) is not null)
         {
             return CommandOutcome.CloseConnection;
@@ -79,9 +62,9 @@ internal sealed class CommandDispatcher(MongoWireServer server)
                 throw new MongoCommandError(MongoErrorCodes.Unauthorized, $"Command {context.Name} requires authentication");
             }
             CheckRole(context, kind);
-            if (context.Command.GetValue("txnNumber", null) is { } txn)
+            if (kind == CommandKind.RetryableWrite && context.Command.GetValue("txnNumber", null) is { } txn)
             {
-                return RunRetryable(context, kind, run, txn);
+                return RunRetryable(context, run, txn);
             }
             return run(context);
         }
@@ -112,24 +95,13 @@ internal sealed class CommandDispatcher(MongoWireServer server)
         }
     }
 
-    // retryable-writes spec: the server remembers each (lsid, txnNumber) result and answers a retry with it
-    private BsonDocument RunRetryable(CommandContext context, CommandKind kind, Func<CommandContext, BsonDocument> run, BsonValue txn)
+    // retryable-writes spec: the server remembers each (lsid, txnNumber) result and answers a retry with it; the driver
+    // sends a txnNumber only with a retryable write to a replica set, and always with an lsid
+    private BsonDocument RunRetryable(CommandContext context, Func<CommandContext, BsonDocument> run, BsonValue txn)
     {
-        if (kind != CommandKind.RetryableWrite)
+        if (txn is not BsonInt64 number || context.Command.GetValue("lsid", null) is not BsonDocument lsid || lsid.GetValue("id", null) is not { } id)
         {
-            throw new MongoCommandError(50768, $"txnNumber may only be provided for multi-document transactions and retryable write commands. txnNumber: {ShellText.Of(txn)}");
-        }
-        if (server.ReplicaSet is null)
-        {
-            throw new MongoCommandError(MongoErrorCodes.IllegalOperation, "Transaction numbers are only allowed on a replica set member or mongos");
-        }
-        if (context.Command.GetValue("lsid", null) is not BsonDocument lsid || lsid.GetValue("id", null) is not { } id)
-        {
-            throw new MongoCommandError(MongoErrorCodes.InvalidOptions, "Transaction number requires a session ID to also be specified");
-        }
-        if (txn is not BsonInt64 number)
-        {
-            throw context.TypeMismatch("txnNumber", "long", txn);
+            throw MongoCommandError.BadValue("the test server expects a txnNumber (long) only with an lsid");
         }
         string session = IdKey.Of(id);
         lock (context.Store.Gate)

@@ -3,7 +3,7 @@ namespace MongoSessions.Tests.Support.MongoWire;
 /// <summary>How the dispatcher treats a command: auth, replica-set role checks and retryability follow from it.</summary>
 internal enum CommandKind
 {
-    /// <summary>Allowed before authentication (hello, SASL, ping, buildInfo).</summary>
+    /// <summary>Allowed before authentication (hello, SASL, ping).</summary>
     NoAuth,
 
     /// <summary>Needs a primary, or secondaryOk on a secondary.</summary>

@@ -9,7 +9,4 @@ internal sealed class ConnectionState(int id)
     public string? AuthenticatedUser { get; set; }
 
     public ScramServerConversation? Conversation { get; set; }
-
-    /// <summary>mongod accepts client metadata only in the first hello of a connection.</summary>
-    public bool MetadataReceived { get; set; }
 }

@@ -11,23 +11,14 @@ internal static class CursorCommands
         {
             throw context.TypeMismatch("getMore", "long", context.Command.GetElement(0).Value);
         }
-        if (context.Command.GetValue("collection", null) is not BsonString collection)
-        {
-            throw new MongoCommandError(40414, "BSON field 'getMore.collection' is missing but a required field");
-        }
         var cursor = context.Server.Cursors.Find(id.Value) ?? throw new MongoCommandError(MongoErrorCodes.CursorNotFound, $"cursor id {id.Value} not found");
-        string ns = $"{context.Database}.{collection.Value}";
-        if (cursor.Namespace != ns)
-        {
-            throw new MongoCommandError(MongoErrorCodes.Unauthorized, $"Requested getMore on namespace '{ns}', but cursor belongs to a different namespace {cursor.Namespace}");
-        }
         long batchSize = context.Long("batchSize") ?? int.MaxValue;
         var (batch, exhausted) = cursor.Take((int)Math.Clamp(batchSize, 1, int.MaxValue));
         if (exhausted)
         {
             context.Server.Cursors.Kill(id.Value);
         }
-        return CursorRegistry.Reply("nextBatch", batch, exhausted ? 0 : id.Value, ns);
+        return CursorRegistry.Reply("nextBatch", batch, exhausted ? 0 : id.Value, cursor.Namespace);
     }
 
     public static BsonDocument KillCursors(CommandContext context)

@@ -8,12 +8,11 @@ internal static class DeleteCommand
     public static BsonDocument Run(CommandContext context)
     {
         var statements = WriteErrorList.Statements(context, "deletes");
-        bool ordered = context.Bool("ordered", fallback: true);
         var errors = new WriteErrorList();
         int n;
         lock (context.Store.Gate)
         {
-            n = errors.RunEach(statements.Count, ordered, i => RunOne(context, statements[i]));
+            n = errors.RunEach(statements.Count, i => RunOne(context, statements[i]));
         }
         var reply = new BsonDocument().Add("n", new BsonInt32(n));
         errors.AppendTo(reply);

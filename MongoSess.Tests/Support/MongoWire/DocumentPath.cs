@@ -8,19 +8,19 @@ namespace MongoSessions.Tests.Support.MongoWire;
 /// </summary>
 internal static class DocumentPath
 {
-    public static List<BsonValue> Values(BsonDocument document, string path, bool expandFinalArray = true)
+    public static List<BsonValue> Values(BsonDocument document, string path)
     {
         var output = new List<BsonValue>();
-        Collect(document, path.Split('.'), 0, output, expandFinalArray);
+        Collect(document, path.Split('.'), 0, output);
         return output;
     }
 
-    private static void Collect(BsonValue current, string[] parts, int i, List<BsonValue> output, bool expand)
+    private static void Collect(BsonValue current, string[] parts, int i, List<BsonValue> output)
     {
         if (i == parts.Length)
         {
             output.Add(current);
-            if (expand && current is BsonArray array)
+            if (current is BsonArray array)
             {
                 output.AddRange(array);
             }
@@ -29,14 +29,14 @@ internal static class DocumentPath
         switch (current)
         {
             case BsonDocument d when d.TryGetValue(parts[i], out var next):
-                Collect(next, parts, i + 1, output, expand);
+                Collect(next, parts, i + 1, output);
                 break;
             case BsonArray a:
                 if (int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
                 {
                     if (index < a.Count)
                     {
-                        Collect(a[index], parts, i + 1, output, expand);
+                        Collect(a[index], parts, i + 1, output);
                     }
                     break;
                 }
@@ -44,7 +44,7 @@ internal static class DocumentPath
                 {
                     if (element is BsonDocument)
                     {
-                        Collect(element, parts, i, output, expand);
+                        Collect(element, parts, i, output);
                     }
                 }
                 break;

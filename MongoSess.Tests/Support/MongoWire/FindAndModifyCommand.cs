@@ -3,77 +3,37 @@ using MongoDB.Bson;
 namespace MongoSessions.Tests.Support.MongoWire;
 
 /// <summary>
-/// findAndModify: query, sort, remove, update, new, fields, upsert; reply
-/// <c>{ lastErrorObject: { n, updatedExisting?, upserted? }, value, ok: 1 }</c>. Errors fail the whole command.
+/// findAndModify as the session store sends it: query, update, new, fields (never sort, remove or upsert); reply
+/// <c>{ lastErrorObject: { n, updatedExisting }, value, ok: 1 }</c>. Errors fail the whole command.
 /// </summary>
 internal static class FindAndModifyCommand
 {
     public static BsonDocument Run(CommandContext context)
     {
         var query = context.Document("query") ?? [];
-        var sort = SortSpec.From(context.Document("sort"));
         var projection = Projection.From(context.Document("fields"));
-        bool remove = context.Bool("remove");
         bool returnNew = context.Bool("new");
-        bool upsert = context.Bool("upsert");
-        var update = context.Command.GetValue("update", null) switch
+        var update = context.Document("update") ?? throw MongoCommandError.BadValue("the test server only supports findAndModify with an update document");
+        if (context.Bool("remove") || context.Bool("upsert") || context.Document("sort") is not null)
         {
-            null or BsonNull => null,
-            BsonDocument d => d,
-            BsonArray => throw MongoCommandError.BadValue("the test server does not support pipeline-style updates"),
-            var other => throw context.TypeMismatch("update", "object", other),
-        };
-        if (remove && update is not null)
-        {
-            throw MongoCommandError.Parse("Cannot specify both an update and remove=true");
-        }
-        if (!remove && update is null)
-        {
-            throw MongoCommandError.Parse("Either an update or remove=true must be specified");
-        }
-        if (remove && returnNew)
-        {
-            throw MongoCommandError.Parse("Cannot specify both new=true and remove=true; 'remove' always returns the deleted document");
-        }
-        if (remove && upsert)
-        {
-            throw MongoCommandError.Parse("Cannot specify both upsert=true and remove=true ");
+            throw MongoCommandError.BadValue("the test server does not support findAndModify with remove, upsert or sort");
         }
         lock (context.Store.Gate)
         {
             var collection = context.Store.Find(context.Database, context.Collection);
-            var matching = collection?.Matching(query) ?? [];
-            var target = (sort is null ? matching : sort.Sort(matching)).FirstOrDefault();
+            var target = collection?.Matching(query).FirstOrDefault();
             var lastError = new BsonDocument();
             BsonValue value = BsonNull.Value;
-            if (remove)
-            {
-                lastError.Add("n", new BsonInt32(target is null ? 0 : 1));
-                if (target is not null)
-                {
-                    collection!.Remove(target);
-                    value = Project(target, projection);
-                }
-            }
-            else if (target is not null)
+            if (target is not null)
             {
                 var updated = target.DeepClone().AsBsonDocument;
-                if (UpdateApplier.Apply(updated, update!, isInsert: false, context.Clock))
+                if (UpdateApplier.Apply(updated, update))
                 {
                     collection!.Replace(target, updated);
                 }
                 lastError.Add("n", new BsonInt32(1)).Add("updatedExisting", BsonBoolean.True);
-                value = Project(returnNew ? updated : target, projection);
-            }
-            else if (upsert)
-            {
-                var document = UpsertSeed.Build(query, update!, context.Clock);
-                context.Store.GetOrCreate(context.Database, context.Collection).Insert(document);
-                lastError.Add("n", new BsonInt32(1)).Add("updatedExisting", BsonBoolean.False).Add("upserted", document.GetValue("_id", null)!.DeepClone());
-                if (returnNew)
-                {
-                    value = Project(document, projection);
-                }
+                var returned = returnNew ? updated : target;
+                value = projection?.Apply(returned) ?? returned.DeepClone();
             }
             else
             {
@@ -85,6 +45,4 @@ internal static class FindAndModifyCommand
                 .Add("ok", new BsonDouble(1));
         }
     }
-
-    private static BsonDocument Project(BsonDocument document, Projection? projection) => projection?.Apply(document) ?? document.DeepClone().AsBsonDocument;
 }

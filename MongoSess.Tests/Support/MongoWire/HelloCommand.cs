@@ -5,24 +5,13 @@ namespace MongoSessions.Tests.Support.MongoWire;
 /// <summary>hello / isMaster: the handshake and monitoring reply (handshake spec; SDAM spec for the replica-set fields).</summary>
 internal static class HelloCommand
 {
-    // handshake spec: the client metadata document is at most 512 bytes
-    private const int MaxClientMetadataBytes = 512;
-
     public static BsonDocument Run(CommandContext context)
     {
         var command = context.Command;
         var server = context.Server;
+        // the driver sends its metadata only in the first hello of a connection
         if (command.GetValue("client", null) is BsonDocument metadata)
         {
-            if (context.Connection.MetadataReceived)
-            {
-                throw new MongoCommandError(MongoErrorCodes.ClientMetadataCannotBeMutated, "The client metadata document may only be sent in the first hello");
-            }
-            if (metadata.ToBson().Length > MaxClientMetadataBytes)
-            {
-                throw new MongoCommandError(MongoErrorCodes.ClientMetadataDocumentTooLarge, "The client metadata document must be less then or equal to 512 bytes");
-            }
-            context.Connection.MetadataReceived = true;
             server.Statistics.ClientMetadata.Enqueue(metadata.DeepClone().AsBsonDocument);
         }
         var reply = new BsonDocument();
@@ -34,15 +23,15 @@ internal static class HelloCommand
         // no topologyVersion: the driver then polls with plain hellos instead of streaming them (SDAM monitoring spec)
         if (server.ReplicaSet is { } set)
         {
-            AddReplicaSetFields(reply, server, set, context.Clock);
+            AddReplicaSetFields(reply, server, set);
         }
         reply.Add("maxBsonObjectSize", new BsonInt32(WireCollection.MaxBsonObjectSize))
-            .Add("maxMessageSizeBytes", new BsonInt32(server.Options.MaxMessageSizeBytes))
+            .Add("maxMessageSizeBytes", new BsonInt32(MongoWireServer.MaxMessageSizeBytes))
             .Add("maxWriteBatchSize", new BsonInt32(InsertCommand.MaxWriteBatchSize))
-            .Add("localTime", new BsonDateTime(context.Clock.GetUtcNow().ToUnixTimeMilliseconds()))
+            .Add("localTime", new BsonDateTime(DateTime.UtcNow))
             .Add("logicalSessionTimeoutMinutes", new BsonInt32(30))
             .Add("connectionId", new BsonInt32(context.Connection.Id))
-            .Add("minWireVersion", new BsonInt32(server.Options.MinWireVersion))
+            .Add("minWireVersion", new BsonInt32(0))
             .Add("maxWireVersion", new BsonInt32(server.Options.MaxWireVersion))
             .Add("readOnly", BsonBoolean.False);
         if (command.GetValue("saslSupportedMechs", null) is BsonString { Value: var user } && user.IndexOf('.') is > 0 and var dot)
@@ -61,7 +50,7 @@ internal static class HelloCommand
         return reply;
     }
 
-    private static void AddReplicaSetFields(BsonDocument reply, MongoWireServer server, ReplicaSetState set, TimeProvider clock)
+    private static void AddReplicaSetFields(BsonDocument reply, MongoWireServer server, ReplicaSetState set)
     {
         var primary = set.Primary;
         reply.Add("hosts", new BsonArray(set.Hosts))
@@ -77,7 +66,7 @@ internal static class HelloCommand
         {
             reply.Add("electionId", set.ElectionId);
         }
-        var now = new BsonDateTime(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = new BsonDateTime(DateTime.UtcNow);
         reply.Add("lastWrite", new BsonDocument().Add("lastWriteDate", now).Add("majorityWriteDate", now));
     }
 }

@@ -2,7 +2,7 @@ using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
-/// <summary>insert: <c>{ n, writeErrors?, ok: 1 }</c>; a missing _id becomes an ObjectId, and _id is always stored first.</summary>
+/// <summary>insert: <c>{ n, writeErrors?, ok: 1 }</c>; _id is always stored first.</summary>
 internal static class InsertCommand
 {
     public const int MaxWriteBatchSize = 100_000;
@@ -10,15 +10,14 @@ internal static class InsertCommand
     public static BsonDocument Run(CommandContext context)
     {
         var documents = WriteErrorList.Statements(context, "documents");
-        bool ordered = context.Bool("ordered", fallback: true);
         var errors = new WriteErrorList();
         int n;
         lock (context.Store.Gate)
         {
             var collection = context.Store.GetOrCreate(context.Database, context.Collection);
-            n = errors.RunEach(documents.Count, ordered, i =>
+            n = errors.RunEach(documents.Count, i =>
             {
-                collection.Insert(Prepare(documents[i], context.Clock));
+                collection.Insert(Prepare(documents[i]));
                 return 1;
             });
         }
@@ -27,13 +26,13 @@ internal static class InsertCommand
         return reply.Add("ok", new BsonDouble(1));
     }
 
-    private static BsonDocument Prepare(BsonValue value, TimeProvider clock)
+    private static BsonDocument Prepare(BsonValue value)
     {
-        if (value is not BsonDocument document)
+        // the driver gives every document an _id before it sends it
+        if (value is not BsonDocument document || document.GetValue("_id", null) is not { } id)
         {
-            throw new MongoCommandError(MongoErrorCodes.TypeMismatch, "BSON field 'insert.documents' items must be objects");
+            throw MongoCommandError.BadValue("the test server only inserts documents that have an _id");
         }
-        var id = document.GetValue("_id", null) ?? ObjectIdGenerator.Next(clock);
         if (id is BsonArray)
         {
             throw MongoCommandError.BadValue("can't use an array for _id");

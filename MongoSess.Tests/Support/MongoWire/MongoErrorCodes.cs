@@ -1,6 +1,6 @@
 namespace MongoSessions.Tests.Support.MongoWire;
 
-/// <summary>The mongod error codes the test server uses, with mongod's codeName for each.</summary>
+/// <summary>The mongod error codes the test server uses, with mongod's codeName for each and for the retryable ones.</summary>
 internal static class MongoErrorCodes
 {
     public const int InternalError = 1;
@@ -10,33 +10,17 @@ internal static class MongoErrorCodes
     public const int TypeMismatch = 14;
     public const int ProtocolError = 17;
     public const int AuthenticationFailed = 18;
-    public const int IllegalOperation = 20;
-    public const int NamespaceNotFound = 26;
-    public const int IndexNotFound = 27;
     public const int PathNotViable = 28;
     public const int ConflictingUpdateOperators = 40;
     public const int CursorNotFound = 43;
-    public const int EmptyFieldName = 56;
     public const int CommandNotFound = 59;
-    public const int ImmutableField = 66;
     public const int CannotCreateIndex = 67;
-    public const int InvalidOptions = 72;
     public const int IndexOptionsConflict = 85;
-    public const int IndexKeySpecsConflict = 86;
-    public const int ShutdownInProgress = 91;
-    public const int ClientMetadataDocumentTooLarge = 185;
-    public const int ClientMetadataCannotBeMutated = 186;
-    public const int PrimarySteppedDown = 189;
-    public const int TransactionTooOld = 225;
     public const int MechanismUnavailable = 334;
-    public const int UnsupportedOpQueryCommand = 352;
     public const int NotWritablePrimary = 10107;
     public const int BsonObjectTooLarge = 10334;
     public const int DuplicateKey = 11000;
-    public const int InterruptedAtShutdown = 11600;
-    public const int InterruptedDueToReplStateChange = 11602;
     public const int NotPrimaryNoSecondaryOk = 13435;
-    public const int NotPrimaryOrSecondary = 13436;
     public const int UpdateResultTooLarge = 17419;
     public const int UnrecognizedPipelineStage = 40324;
 
@@ -49,41 +33,28 @@ internal static class MongoErrorCodes
         [TypeMismatch] = "TypeMismatch",
         [ProtocolError] = "ProtocolError",
         [AuthenticationFailed] = "AuthenticationFailed",
-        [IllegalOperation] = "IllegalOperation",
-        [NamespaceNotFound] = "NamespaceNotFound",
-        [IndexNotFound] = "IndexNotFound",
         [PathNotViable] = "PathNotViable",
         [ConflictingUpdateOperators] = "ConflictingUpdateOperators",
         [CursorNotFound] = "CursorNotFound",
-        [EmptyFieldName] = "EmptyFieldName",
         [CommandNotFound] = "CommandNotFound",
-        [ImmutableField] = "ImmutableField",
         [CannotCreateIndex] = "CannotCreateIndex",
-        [InvalidOptions] = "InvalidOptions",
         [IndexOptionsConflict] = "IndexOptionsConflict",
-        [IndexKeySpecsConflict] = "IndexKeySpecsConflict",
-        [ShutdownInProgress] = "ShutdownInProgress",
-        [ClientMetadataDocumentTooLarge] = "ClientMetadataDocumentTooLarge",
-        [ClientMetadataCannotBeMutated] = "ClientMetadataCannotBeMutated",
-        [PrimarySteppedDown] = "PrimarySteppedDown",
-        [TransactionTooOld] = "TransactionTooOld",
         [MechanismUnavailable] = "MechanismUnavailable",
-        [UnsupportedOpQueryCommand] = "UnsupportedOpQueryCommand",
         [NotWritablePrimary] = "NotWritablePrimary",
         [BsonObjectTooLarge] = "BSONObjectTooLarge",
         [DuplicateKey] = "DuplicateKey",
-        [InterruptedAtShutdown] = "InterruptedAtShutdown",
-        [InterruptedDueToReplStateChange] = "InterruptedDueToReplStateChange",
         [NotPrimaryNoSecondaryOk] = "NotPrimaryNoSecondaryOk",
-        [NotPrimaryOrSecondary] = "NotPrimaryOrSecondary",
+        // the other retryable codes, which tests may inject
         [6] = "HostUnreachable",
         [7] = "HostNotFound",
-        [50] = "MaxTimeMSExpired",
         [89] = "NetworkTimeout",
-        [112] = "WriteConflict",
+        [91] = "ShutdownInProgress",
+        [189] = "PrimarySteppedDown",
         [262] = "ExceededTimeLimit",
         [9001] = "SocketException",
-        [10058] = "LegacyNotPrimary",
+        [11600] = "InterruptedAtShutdown",
+        [11602] = "InterruptedDueToReplStateChange",
+        [13436] = "NotPrimaryOrSecondary",
     };
 
     // retryable-writes spec, "Determining Retryable Errors"

@@ -22,7 +22,7 @@ internal sealed class MongoWireConnection(MongoWireServer server, TcpClient clie
             await using var stream = await OpenStreamAsync(cancellationToken);
             while (true)
             {
-                var message = await WireFraming.ReadAsync(stream, server.Options.MaxMessageSizeBytes, cancellationToken);
+                var message = await WireFraming.ReadAsync(stream, MongoWireServer.MaxMessageSizeBytes, cancellationToken);
                 if (message is null || !await HandleAsync(stream, message, cancellationToken))
                 {
                     return;
@@ -58,28 +58,21 @@ internal sealed class MongoWireConnection(MongoWireServer server, TcpClient clie
         switch (message.OpCode)
         {
             case WireOpcode.Msg:
-                var request = OpMsgRequest.Parse(message);
-                string? database = request.Command.GetValue("$db", null) is BsonString db ? db.Value : null;
-                bool secondaryOk = request.Command.GetValue("$readPreference", null) is BsonDocument pref && pref.GetValue("mode", null) is BsonString { Value: not "primary" };
-                var outcome = await server.Dispatcher.RunAsync(state, request.Command, database, secondaryOk, cancellationToken);
-                if (request.Flags.HasFlag(OpMsgFlags.MoreToCome))
-                {
-                    // moreToCome: the client expects no reply (an unacknowledged write)
-                    return !outcome.Close;
-                }
+                var command = OpMsgRequest.Parse(message);
+                string? database = command.GetValue("$db", null) is BsonString db ? db.Value : null;
+                bool secondaryOk = command.GetValue("$readPreference", null) is BsonDocument pref && pref.GetValue("mode", null) is BsonString { Value: not "primary" };
+                var outcome = server.Dispatcher.Run(state, command, database, secondaryOk);
                 return await SendAsync(stream, outcome, message.RequestId, reply => OpMsgWriter.Write(NextRequestId(), message.RequestId, reply), cancellationToken);
             case WireOpcode.Query:
+                // the driver opens each connection with an OP_QUERY isMaster and authenticates it over OP_QUERY too
                 var query = OpQueryRequest.Parse(message);
-                if (!query.FullCollectionName.EndsWith(".$cmd", StringComparison.Ordinal))
+                string name = query.Command.ElementCount > 0 ? query.Command.GetElement(0).Name : "";
+                if (!query.FullCollectionName.EndsWith(".$cmd", StringComparison.Ordinal) || name is not ("isMaster" or "hello" or "saslStart" or "saslContinue"))
                 {
-                    throw new WireProtocolException("OP_QUERY is only accepted for commands.");
+                    throw new WireProtocolException($"OP_QUERY is only accepted for the handshake and authentication, not {name} on {query.FullCollectionName}.");
                 }
-                var command = query.Command;
-                string name = command.ElementCount > 0 ? command.GetElement(0).Name : "";
-                CommandOutcome legacy = name is "hello" or "isMaster" or "ismaster" or "saslStart" or "saslContinue"
-                    ? await server.Dispatcher.RunAsync(state, command, query.FullCollectionName[..^5], (query.Flags & OpQueryRequest.SecondaryOkFlag) != 0, cancellationToken)
-                    // mongod 5.1+ answers only the handshake and authentication over OP_QUERY
-                    : new CommandOutcome(new MongoCommandError(MongoErrorCodes.UnsupportedOpQueryCommand, $"Unsupported OP_QUERY command: {name}. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal").ToReply());
+                // all of them run on any member, so OP_QUERY's secondaryOk bit does not matter
+                var legacy = server.Dispatcher.Run(state, query.Command, query.FullCollectionName[..^5], secondaryOk: false);
                 return await SendAsync(stream, legacy, message.RequestId, reply => OpReplyWriter.Write(NextRequestId(), message.RequestId, reply), cancellationToken);
             default:
                 throw new WireProtocolException($"Unsupported opcode {message.OpCode}.");

@@ -1,5 +1,3 @@
-using MongoDB.Bson;
-
 namespace MongoSessions.Tests.Support.MongoWire;
 
 /// <summary>
@@ -27,8 +25,6 @@ internal sealed class MongoWireReplicaSet : IAsyncDisposable
 
     public WireDataStore Store { get; }
 
-    public BsonObjectId ElectionId => _state.ElectionId;
-
     /// <summary>"mongodb://h1,h2,h3/?replicaSet=name" with every member.</summary>
     public string ConnectionString => $"mongodb://{string.Join(",", Members.Select(m => m.HostAndPort))}/?replicaSet={SetName}";
 
@@ -37,7 +33,7 @@ internal sealed class MongoWireReplicaSet : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
         options ??= new MongoWireServerOptions();
         var store = new WireDataStore();
-        var state = new ReplicaSetState(setName, options.Clock);
+        var state = new ReplicaSetState(setName);
         for (int i = 0; i < members; i++)
         {
             state.Members.Add(new MongoWireServer(options, store, state));
@@ -47,34 +43,20 @@ internal sealed class MongoWireReplicaSet : IAsyncDisposable
     }
 
     /// <summary>
-    /// The primary steps down and <paramref name="newPrimary"/> (by default the next member) is elected, with a new
-    /// electionId. As mongod 4.2+, writes in flight on the old primary fail with
-    /// InterruptedDueToReplStateChange (11602) and later writes there with NotWritablePrimary (10107); with
-    /// <paramref name="closeConnections"/> the old primary also drops its connections, as mongod before 4.2 did.
+    /// The primary steps down and the next member is elected, with a new electionId. As mongod 4.2+, later writes on
+    /// the old primary fail with NotWritablePrimary (10107); with <paramref name="closeConnections"/> the old primary
+    /// also drops its connections, as mongod before 4.2 did.
     /// </summary>
-    public Task StepDownAsync(MongoWireServer? newPrimary = null, bool closeConnections = false)
+    public Task StepDownAsync(bool closeConnections = false)
     {
         var old = Primary;
-        newPrimary ??= Members[(IndexOf(old) + 1) % Members.Count];
+        var newPrimary = Members[(IndexOf(old) + 1) % Members.Count];
         _state.Elect(null);
         if (closeConnections)
         {
             old.CloseAllConnections();
         }
         _state.Elect(newPrimary);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Leaves the set without a primary (every member a secondary) until <see cref="ElectAsync"/>.</summary>
-    public Task StepDownWithoutElectionAsync()
-    {
-        _state.Elect(null);
-        return Task.CompletedTask;
-    }
-
-    public Task ElectAsync(MongoWireServer member)
-    {
-        _state.Elect(member);
         return Task.CompletedTask;
     }
 

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
 /// <summary>
 /// An in-memory mongod on a free loopback port that speaks the MongoDB wire protocol (OP_MSG, and OP_QUERY for the
-/// legacy handshake and SASL), with SCRAM authentication, fault injection and statistics. Values are MongoDB.Bson types. Test code only.
+/// legacy handshake and SASL), with SCRAM authentication, fault injection and statistics; it implements only the
+/// commands and operators the official driver sends for <see cref="MongoSessionStore"/>. Values are MongoDB.Bson types. Test code only.
 /// </summary>
 internal sealed class MongoWireServer : IAsyncDisposable
 {
@@ -16,10 +16,7 @@ internal sealed class MongoWireServer : IAsyncDisposable
     private readonly ConcurrentDictionary<int, MongoWireConnection> _connections = new();
     private readonly ConcurrentDictionary<int, Task> _connectionTasks = new();
     private readonly Dictionary<string, ScramCredential> _credentials = new(StringComparer.Ordinal);
-    private readonly object _topologyLock = new();
-    private readonly ITimer? _ttlTimer;
     private readonly Task _acceptLoop;
-    private CancellationTokenSource _interrupt = new();
     private int _nextConnectionId;
 
     internal MongoWireServer(MongoWireServerOptions options, WireDataStore store, ReplicaSetState? replicaSet)
@@ -43,12 +40,11 @@ internal sealed class MongoWireServer : IAsyncDisposable
         }
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        if (options.TtlMonitorPeriod is { } period)
-        {
-            _ttlTimer = options.Clock.CreateTimer(_ => RunTtlMonitor(), null, period, period);
-        }
         _acceptLoop = AcceptAsync();
     }
+
+    /// <summary>Reported in hello, as mongod's; a larger request closes the connection.</summary>
+    public const int MaxMessageSizeBytes = 48_000_000;
 
     public MongoWireServerOptions Options { get; }
 
@@ -77,23 +73,11 @@ internal sealed class MongoWireServer : IAsyncDisposable
 
     internal bool IsWritablePrimary => ReplicaSet is null || ReplicaSet.Primary == this;
 
-    /// <summary>Cancelled when this member steps down, to interrupt writes still in flight.</summary>
-    internal CancellationToken InterruptToken
-    {
-        get
-        {
-            lock (_topologyLock)
-            {
-                return _interrupt.Token;
-            }
-        }
-    }
-
     /// <summary>Starts a standalone server.</summary>
     public static MongoWireServer Start(MongoWireServerOptions? options = null) => new(options ?? new MongoWireServerOptions(), new WireDataStore(), null);
 
-    /// <summary>One pass of the TTL monitor at the clock's current time; returns how many documents it deleted.</summary>
-    public int RunTtlMonitor() => Store.RunTtlMonitor(Options.Clock.GetUtcNow());
+    /// <summary>One pass of the TTL monitor (mongod runs one a minute; tests run it when they need it); returns how many documents it deleted.</summary>
+    public int RunTtlMonitor() => Store.RunTtlMonitor(DateTimeOffset.UtcNow);
 
     /// <summary>Closes every open client connection (the server keeps listening).</summary>
     public void CloseAllConnections()
@@ -110,17 +94,6 @@ internal sealed class MongoWireServer : IAsyncDisposable
     internal IEnumerable<string> MechanismsOf(string database, string username) =>
         new[] { MongoWireUser.ScramSha1, MongoWireUser.ScramSha256 }.Where(m => _credentials.ContainsKey(CredentialKey(database, username, m)));
 
-    /// <summary>Interrupts the writes in flight on this member, as a step-down does.</summary>
-    internal void InterruptWrites()
-    {
-        lock (_topologyLock)
-        {
-            _interrupt.Cancel();
-            _interrupt.Dispose();
-            _interrupt = new CancellationTokenSource();
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested)
@@ -129,15 +102,10 @@ internal sealed class MongoWireServer : IAsyncDisposable
         }
         _stopping.Cancel();
         _listener.Stop();
-        _ttlTimer?.Dispose();
         await _acceptLoop.ConfigureAwait(false);
         CloseAllConnections();
         await Task.WhenAll(_connectionTasks.Values).ConfigureAwait(false);
         _stopping.Dispose();
-        lock (_topologyLock)
-        {
-            _interrupt.Dispose();
-        }
     }
 
     private static string CredentialKey(string database, string username, string mechanism) => $"{database}\0{username}\0{mechanism}";

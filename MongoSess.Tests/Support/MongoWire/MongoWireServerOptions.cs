@@ -8,23 +8,12 @@ internal sealed record MongoWireServerOptions
     /// <summary>Reported in hello; 25 is MongoDB 8.0 (8 = 4.2, 9 = 4.4, 13 = 5.0, 17 = 6.0, 21 = 7.0).</summary>
     public int MaxWireVersion { get; init; } = 25;
 
-    public int MinWireVersion { get; init; }
-
     /// <summary>Users that must authenticate; empty means no authentication, like a mongod without --auth.</summary>
     public IReadOnlyList<MongoWireUser> Users { get; init; } = [];
-
-    /// <summary>The clock for localTime, ObjectIds, $currentDate and the TTL monitor. Fault delays use real time.</summary>
-    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>When set, connections are TLS with this certificate (it needs its private key).</summary>
     public X509Certificate2? TlsCertificate { get; init; }
 
-    /// <summary>Reported in hello; a larger request closes the connection.</summary>
-    public int MaxMessageSizeBytes { get; init; } = 48_000_000;
-
     /// <summary>The loopback port to listen on; 0 (the default) lets the OS pick a free one. Set it to restart a stopped server where its clients expect it.</summary>
     public int Port { get; init; }
-
-    /// <summary>When set, the TTL monitor also runs on this period of <see cref="Clock"/> (mongod: 60 seconds).</summary>
-    public TimeSpan? TtlMonitorPeriod { get; init; }
 }

@@ -4,30 +4,25 @@ using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
-/// <summary>A parsed OP_MSG: its flags and the command, with every kind-1 document sequence merged in as an array.</summary>
-internal sealed record OpMsgRequest(OpMsgFlags Flags, BsonDocument Command)
+/// <summary>Parses an OP_MSG into its command, with every kind-1 document sequence merged in as an array.</summary>
+internal static class OpMsgRequest
 {
-    // OP_MSG spec: bits 0-15 are required; a receiver must reject a message with an unknown one
+    // OP_MSG spec: bits 0-15 are required and a receiver must reject a message with one it does not know; the
+    // driver sets none (no checksums, no unacknowledged writes), only exhaustAllowed (bit 16) when streaming hellos
     private const uint RequiredBitsMask = 0xFFFF;
-    private const uint KnownBits = (uint)(OpMsgFlags.ChecksumPresent | OpMsgFlags.MoreToCome | OpMsgFlags.ExhaustAllowed);
 
     /// <exception cref="WireProtocolException">The message breaks the OP_MSG format.</exception>
-    public static OpMsgRequest Parse(WireMessage message)
+    public static BsonDocument Parse(WireMessage message)
     {
         ReadOnlySpan<byte> body = message.Body;
         if (body.Length < 5)
         {
             throw new WireProtocolException("OP_MSG is too short.");
         }
-        var flags = (OpMsgFlags)BinaryPrimitives.ReadUInt32LittleEndian(body);
-        if (((uint)flags & RequiredBitsMask & ~KnownBits) != 0)
+        uint flags = BinaryPrimitives.ReadUInt32LittleEndian(body);
+        if ((flags & RequiredBitsMask) != 0)
         {
-            throw new WireProtocolException($"OP_MSG has unknown required flag bits 0x{(uint)flags:X8}.");
-        }
-        if (flags.HasFlag(OpMsgFlags.ChecksumPresent))
-        {
-            VerifyChecksum(message);
-            body = body[..^4];
+            throw new WireProtocolException($"OP_MSG has required flag bits the test server does not support: 0x{flags:X8}.");
         }
         body = body[4..];
         BsonDocument? command = null;
@@ -62,21 +57,7 @@ internal sealed record OpMsgRequest(OpMsgFlags Flags, BsonDocument Command)
             }
             command.Add(identifier, documents);
         }
-        return new OpMsgRequest(flags, command);
-    }
-
-    private static void VerifyChecksum(WireMessage message)
-    {
-        if (message.Body.Length < 9)
-        {
-            throw new WireProtocolException("OP_MSG is too short for its checksum.");
-        }
-        var whole = WireFraming.Frame(message.RequestId, message.ResponseTo, message.OpCode, message.Body);
-        uint expected = BinaryPrimitives.ReadUInt32LittleEndian(whole.AsSpan(whole.Length - 4));
-        if (Crc32C.Compute(whole.AsSpan(0, whole.Length - 4)) != expected)
-        {
-            throw new WireProtocolException("OP_MSG checksum does not match.");
-        }
+        return command;
     }
 
     private static BsonDocument ReadDocument(ref ReadOnlySpan<byte> input)

@@ -4,15 +4,9 @@ using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
-/// <summary>A legacy OP_QUERY, which drivers still use for the first isMaster of a connection and may use for saslStart/saslContinue.</summary>
-internal sealed record OpQueryRequest(int Flags, string FullCollectionName, BsonDocument Query)
+/// <summary>A legacy OP_QUERY, which the driver uses for the first isMaster of a connection and for saslStart/saslContinue.</summary>
+internal sealed record OpQueryRequest(string FullCollectionName, BsonDocument Command)
 {
-    // OP_QUERY flag bit 2: the client accepts replies from a secondary
-    public const int SecondaryOkFlag = 1 << 2;
-
-    /// <summary>The command itself, unwrapped from <c>{ $query: ... }</c> when a driver wrapped it.</summary>
-    public BsonDocument Command => Query.TryGetValue("$query", out var inner) && inner is BsonDocument d ? d : Query;
-
     /// <exception cref="WireProtocolException">The message breaks the OP_QUERY format.</exception>
     public static OpQueryRequest Parse(WireMessage message)
     {
@@ -21,7 +15,7 @@ internal sealed record OpQueryRequest(int Flags, string FullCollectionName, Bson
         {
             throw new WireProtocolException("OP_QUERY is too short.");
         }
-        int flags = BinaryPrimitives.ReadInt32LittleEndian(body);
+        // flags: the only one the driver sets is secondaryOk
         body = body[4..];
         int nul = body.IndexOf((byte)0);
         if (nul < 0)
@@ -42,6 +36,6 @@ internal sealed record OpQueryRequest(int Flags, string FullCollectionName, Bson
             throw new WireProtocolException("OP_QUERY query length does not fit the message.");
         }
         // an optional returnFieldsSelector may follow; commands ignore it
-        return new OpQueryRequest(flags, name, BsonDocumentDecoder.Decode(body[..length], "OP_QUERY"));
+        return new OpQueryRequest(name, BsonDocumentDecoder.Decode(body[..length], "OP_QUERY"));
     }
 }

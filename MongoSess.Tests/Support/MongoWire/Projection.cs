@@ -2,51 +2,50 @@ using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
-/// <summary>Find projections with inclusion or exclusion of (dotted) fields; <c>_id</c> is kept unless excluded.</summary>
+/// <summary>
+/// An inclusion projection of (dotted) fields, as the session store's findAndModify sends it; <c>_id</c> is kept
+/// unless excluded. Exclusion projections are not supported.
+/// </summary>
 internal sealed class Projection
 {
     private readonly Dictionary<string, object?> _tree = new(StringComparer.Ordinal);
-    private readonly bool _inclusion;
     private readonly bool _keepId = true;
 
     private Projection(BsonDocument spec)
     {
-        bool? inclusion = null;
         foreach (var element in spec)
         {
             if (element.Value is not (BsonBoolean or BsonInt32 or BsonInt64 or BsonDouble))
             {
-                throw MongoCommandError.BadValue($"the test server only supports inclusion and exclusion projections, not '{element.Name}: {ShellText.Of(element.Value)}'");
+                throw MongoCommandError.BadValue($"the test server only supports inclusion projections, not '{element.Name}: {ShellText.Of(element.Value)}'");
             }
             bool include = FilterMatcher.IsTruthy(element.Value);
             if (element.Name == "_id")
             {
                 _keepId = include;
-                continue;
             }
-            if (inclusion is { } mode && mode != include)
+            else if (!include)
             {
-                throw include
-                    ? new MongoCommandError(31253, $"Cannot do inclusion on field {element.Name} in exclusion projection")
-                    : new MongoCommandError(31254, $"Cannot do exclusion on field {element.Name} in inclusion projection");
+                throw MongoCommandError.BadValue($"the test server only supports inclusion projections, not an exclusion of '{element.Name}'");
             }
-            inclusion = include;
-            AddPath(element.Name.Split('.'));
+            else
+            {
+                AddPath(element.Name.Split('.'));
+            }
         }
-        // { _id: 1 } alone is an inclusion of _id only
-        _inclusion = inclusion ?? (_keepId && spec.ElementCount > 0);
+        if (_tree.Count == 0 && !_keepId)
+        {
+            // { _id: 0 } alone is an exclusion
+            throw MongoCommandError.BadValue("the test server only supports inclusion projections, not an exclusion of '_id' alone");
+        }
     }
 
-    public static Projection? From(BsonValue? spec) => spec is BsonDocument d && d.ElementCount > 0 ? new Projection(d) : null;
+    public static Projection? From(BsonDocument? spec) => spec is { ElementCount: > 0 } ? new Projection(spec) : null;
 
     public BsonDocument Apply(BsonDocument document)
     {
-        var result = _inclusion ? Include(document, _tree) : Exclude(document, _tree);
-        if (!_keepId)
-        {
-            result.Remove("_id");
-        }
-        else if (_inclusion && document.TryGetValue("_id", out var id) && !result.Contains("_id"))
+        var result = Include(document, _tree);
+        if (_keepId && document.TryGetValue("_id", out var id))
         {
             var withId = new BsonDocument().Add("_id", id.DeepClone());
             foreach (var element in result)
@@ -100,28 +99,6 @@ internal sealed class Projection
             else if (element.Value is BsonArray array)
             {
                 result.Add(element.Name, new BsonArray(array.OfType<BsonDocument>().Select(d => (BsonValue)Include(d, subtree))));
-            }
-        }
-        return result;
-    }
-
-    private static BsonDocument Exclude(BsonDocument document, Dictionary<string, object?> tree)
-    {
-        var result = new BsonDocument();
-        foreach (var element in document)
-        {
-            if (!tree.TryGetValue(element.Name, out var sub))
-            {
-                result.Add(element.Name, element.Value.DeepClone());
-            }
-            else if (sub is Dictionary<string, object?> subtree)
-            {
-                result.Add(element.Name, element.Value switch
-                {
-                    BsonDocument inner => Exclude(inner, subtree),
-                    BsonArray array => new BsonArray(array.Select(v => v is BsonDocument d ? Exclude(d, subtree) : v.DeepClone())),
-                    var other => other.DeepClone(),
-                });
             }
         }
         return result;

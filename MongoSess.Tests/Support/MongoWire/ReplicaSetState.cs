@@ -7,7 +7,7 @@ namespace MongoSessions.Tests.Support.MongoWire;
 /// The replica-set configuration and election state the members share: set name and version, the members, the
 /// primary, the election id (which grows with each election, as SDAM expects) and the cluster time.
 /// </summary>
-internal sealed class ReplicaSetState(string setName, TimeProvider clock)
+internal sealed class ReplicaSetState(string setName)
 {
     private readonly object _lock = new();
     private MongoWireServer? _primary;
@@ -45,13 +45,11 @@ internal sealed class ReplicaSetState(string setName, TimeProvider clock)
 
     public IEnumerable<BsonValue> Hosts => Members.Select(m => (BsonValue)new BsonString(m.HostAndPort));
 
-    /// <summary>Makes <paramref name="member"/> primary (or leaves no primary when null); a primary that steps down interrupts its writes in flight.</summary>
+    /// <summary>Makes <paramref name="member"/> primary, or leaves no primary when null.</summary>
     public void Elect(MongoWireServer? member)
     {
-        MongoWireServer? previous;
         lock (_lock)
         {
-            previous = _primary;
             _primary = member;
             if (member is not null)
             {
@@ -63,16 +61,12 @@ internal sealed class ReplicaSetState(string setName, TimeProvider clock)
                 _electionId = new BsonObjectId(new ObjectId(bytes));
             }
         }
-        if (previous is not null && !ReferenceEquals(previous, member))
-        {
-            previous.InterruptWrites();
-        }
     }
 
     /// <summary>Adds the $clusterTime and operationTime that replica-set members put on every reply.</summary>
     public void AddClusterTime(BsonDocument reply)
     {
-        ulong seconds = (ulong)clock.GetUtcNow().ToUnixTimeSeconds();
+        ulong seconds = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var time = new BsonTimestamp((long)(seconds << 32) | (uint)(Interlocked.Increment(ref _clusterTicks) & 0xFFFFFFFF));
         reply.Set("$clusterTime", new BsonDocument()
             .Add("clusterTime", time)

@@ -3,7 +3,10 @@ using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
-/// <summary>saslStart and saslContinue for SCRAM-SHA-1 and SCRAM-SHA-256 (auth spec), and speculative auth in hello.</summary>
+/// <summary>
+/// saslStart and saslContinue for SCRAM-SHA-1 and SCRAM-SHA-256 (auth spec), and speculative auth in hello. The driver
+/// always asks to skip the empty exchange (options.skipEmptyExchange), so a conversation ends with server-final.
+/// </summary>
 internal static class SaslCommands
 {
     private const int ConversationId = 1;
@@ -11,8 +14,7 @@ internal static class SaslCommands
     public static BsonDocument Start(CommandContext context)
     {
         string mechanism = context.Command.GetValue("mechanism", null) is BsonString m ? m.Value : throw MongoCommandError.BadValue("Mechanism not specified");
-        bool skipEmpty = context.Document("options") is { } options && options.GetValue("skipEmptyExchange", null) is { } skip && FilterMatcher.IsTruthy(skip);
-        return Begin(context, context.Database, mechanism, PayloadOf(context.Command), skipEmpty);
+        return Begin(context, context.Database, mechanism, PayloadOf(context.Command));
     }
 
     public static BsonDocument Continue(CommandContext context)
@@ -22,28 +24,11 @@ internal static class SaslCommands
         {
             throw new MongoCommandError(MongoErrorCodes.ProtocolError, "No SASL session state found");
         }
-        if (conversation.ProofVerified)
-        {
-            // the empty exchange of a client that did not ask to skip it
-            Authenticated(context, conversation);
-            return Reply(done: true, []);
-        }
-        byte[] serverFinal;
-        try
-        {
-            serverFinal = conversation.Finish(Encoding.UTF8.GetString(PayloadOf(context.Command)));
-        }
-        catch (MongoCommandError)
-        {
-            context.Connection.Conversation = null;
-            throw;
-        }
-        if (conversation.SkipEmptyExchange)
-        {
-            Authenticated(context, conversation);
-            return Reply(done: true, serverFinal);
-        }
-        return Reply(done: false, serverFinal);
+        context.Connection.Conversation = null;
+        var serverFinal = conversation.Finish(Encoding.UTF8.GetString(PayloadOf(context.Command)));
+        context.Connection.AuthenticatedUser = conversation.UserKey;
+        context.Server.Statistics.Authenticated();
+        return Reply(done: true, serverFinal);
     }
 
     /// <summary>hello's speculativeAuthenticate: a saslStart run inside the handshake; null (field omitted) when it fails.</summary>
@@ -53,8 +38,7 @@ internal static class SaslCommands
         {
             string database = request.GetValue("db", null) is BsonString db ? db.Value : "admin";
             string mechanism = request.GetValue("mechanism", null) is BsonString m ? m.Value : "";
-            bool skipEmpty = request.GetValue("options", null) is BsonDocument o && o.GetValue("skipEmptyExchange", null) is { } s && FilterMatcher.IsTruthy(s);
-            var reply = Begin(context, database, mechanism, PayloadOf(request), skipEmpty);
+            var reply = Begin(context, database, mechanism, PayloadOf(request));
             reply.Remove("ok");
             return reply;
         }
@@ -64,7 +48,7 @@ internal static class SaslCommands
         }
     }
 
-    private static BsonDocument Begin(CommandContext context, string database, string mechanism, byte[] payload, bool skipEmptyExchange)
+    private static BsonDocument Begin(CommandContext context, string database, string mechanism, byte[] payload)
     {
         if (mechanism is not (MongoWireUser.ScramSha1 or MongoWireUser.ScramSha256))
         {
@@ -82,16 +66,9 @@ internal static class SaslCommands
             // mongod does not tell an unknown user from a wrong password
             throw ScramServerConversation.Failed();
         }
-        var (conversation, serverFirst) = ScramServerConversation.Start(credential, $"{database}.{username}", clientFirst, skipEmptyExchange);
+        var (conversation, serverFirst) = ScramServerConversation.Start(credential, $"{database}.{username}", clientFirst);
         context.Connection.Conversation = conversation;
         return Reply(done: false, serverFirst);
-    }
-
-    private static void Authenticated(CommandContext context, ScramServerConversation conversation)
-    {
-        context.Connection.AuthenticatedUser = conversation.UserKey;
-        context.Connection.Conversation = null;
-        context.Server.Statistics.Authenticated();
     }
 
     private static byte[] PayloadOf(BsonDocument command) => command.GetValue("payload", null) switch

@@ -26,11 +26,6 @@ internal sealed class ScramServerConversation
 
     public string UserKey { get; private init; } = "";
 
-    public bool SkipEmptyExchange { get; init; }
-
-    /// <summary>True once the proof was verified and server-final sent.</summary>
-    public bool ProofVerified { get; private set; }
-
     /// <summary>The username in a client-first message, "=2C" and "=3D" decoded, or null when it has none.</summary>
     public static string? UsernameOf(string clientFirst)
     {
@@ -40,7 +35,7 @@ internal sealed class ScramServerConversation
             : null;
     }
 
-    public static (ScramServerConversation Conversation, byte[] ServerFirst) Start(ScramCredential credential, string userKey, string clientFirst, bool skipEmptyExchange)
+    public static (ScramServerConversation Conversation, byte[] ServerFirst) Start(ScramCredential credential, string userKey, string clientFirst)
     {
         // gs2-header: "n,," or "y,," (no channel binding), optionally with an authzid: "n,a=user,"
         var parts = clientFirst.Split(',', 3);
@@ -56,11 +51,7 @@ internal sealed class ScramServerConversation
         }
         string nonce = attributes[1][2..] + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         string serverFirst = $"r={nonce},s={Convert.ToBase64String(credential.Salt)},i={credential.Iterations}";
-        var conversation = new ScramServerConversation(credential, $"{parts[0]},{parts[1]},", bare, nonce, serverFirst)
-        {
-            UserKey = userKey,
-            SkipEmptyExchange = skipEmptyExchange,
-        };
+        var conversation = new ScramServerConversation(credential, $"{parts[0]},{parts[1]},", bare, nonce, serverFirst) { UserKey = userKey };
         return (conversation, Encoding.UTF8.GetBytes(serverFirst));
     }
 
@@ -105,7 +96,6 @@ internal sealed class ScramServerConversation
         {
             throw Failed();
         }
-        ProofVerified = true;
         var serverSignature = ScramCredential.Hmac(hash, _credential.ServerKey, authMessage);
         return Encoding.UTF8.GetBytes("v=" + Convert.ToBase64String(serverSignature));
     }

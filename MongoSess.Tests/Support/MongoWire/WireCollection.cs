@@ -2,7 +2,7 @@ using MongoDB.Bson;
 
 namespace MongoSessions.Tests.Support.MongoWire;
 
-/// <summary>One collection: documents in natural (insertion) order, its indexes, and unique-key checks. Callers hold the store's lock.</summary>
+/// <summary>One collection: documents in natural (insertion) order, its indexes, and the unique <c>_id</c>. Callers hold the store's lock.</summary>
 internal sealed class WireCollection(string database, string name)
 {
     public const int MaxBsonObjectSize = 16 * 1024 * 1024;
@@ -32,7 +32,7 @@ internal sealed class WireCollection(string database, string name)
         }
     }
 
-    /// <exception cref="MongoCommandError">A unique index already holds the key (11000), or the document is too large (10334).</exception>
+    /// <exception cref="MongoCommandError">The <c>_id</c> is taken (11000), or the document is too large (10334).</exception>
     public void Insert(BsonDocument document)
     {
         int size = document.ToBson().Length;
@@ -40,12 +40,12 @@ internal sealed class WireCollection(string database, string name)
         {
             throw new MongoCommandError(MongoErrorCodes.BsonObjectTooLarge, $"object to insert too large. size in bytes: {size}, max size: {MaxBsonObjectSize}");
         }
-        CheckUnique(document, replacing: null);
+        CheckUnique(document);
         _documents.Add(document);
         _byId[IdKey.Of(document.GetValue("_id", null)!)] = document;
     }
 
-    /// <summary>Puts <paramref name="updated"/> where <paramref name="original"/> was; the <c>_id</c> is unchanged.</summary>
+    /// <summary>Puts <paramref name="updated"/> where <paramref name="original"/> was; the <c>_id</c> is unchanged (the store never sets it).</summary>
     public void Replace(BsonDocument original, BsonDocument updated)
     {
         int size = updated.ToBson().Length;
@@ -53,7 +53,6 @@ internal sealed class WireCollection(string database, string name)
         {
             throw new MongoCommandError(MongoErrorCodes.UpdateResultTooLarge, $"Resulting document after update is larger than {MaxBsonObjectSize}");
         }
-        CheckUnique(updated, replacing: original);
         _documents[IndexOf(original)] = updated;
         _byId[IdKey.Of(updated.GetValue("_id", null)!)] = updated;
     }
@@ -76,43 +75,16 @@ internal sealed class WireCollection(string database, string name)
         throw new InvalidOperationException("The document is not in the collection.");
     }
 
-    private void CheckUnique(BsonDocument document, BsonDocument? replacing)
+    private void CheckUnique(BsonDocument document)
     {
-        if (_byId.TryGetValue(IdKey.Of(document.GetValue("_id", null)!), out var sameId) && !ReferenceEquals(sameId, replacing))
+        var id = document.GetValue("_id", null)!;
+        if (_byId.ContainsKey(IdKey.Of(id)))
         {
-            throw DuplicateKey(WireIndex.Id, document);
+            var keyValue = new BsonDocument("_id", id.DeepClone());
+            throw new MongoCommandError(
+                MongoErrorCodes.DuplicateKey,
+                $"E11000 duplicate key error collection: {Namespace} index: _id_ dup key: {ShellText.Of(keyValue)}",
+                new BsonDocument().Add("keyPattern", WireIndex.Id.Key.DeepClone()).Add("keyValue", keyValue));
         }
-        foreach (var index in Indexes)
-        {
-            if (!index.Unique || index.Name == "_id_" || !index.Covers(document))
-            {
-                continue;
-            }
-            var key = KeyOf(index, document);
-            if (_documents.Any(other => !ReferenceEquals(other, replacing) && index.Covers(other) && BsonOrder.AreEqual(KeyOf(index, other), key)))
-            {
-                throw DuplicateKey(index, document);
-            }
-        }
-    }
-
-    private static BsonDocument KeyOf(WireIndex index, BsonDocument document)
-    {
-        var key = new BsonDocument();
-        foreach (var field in index.Key)
-        {
-            key.Add(field.Name, UpdatePath.Find(document, field.Name)?.DeepClone() ?? BsonNull.Value);
-        }
-        return key;
-    }
-
-    private MongoCommandError DuplicateKey(WireIndex index, BsonDocument document)
-    {
-        var keyValue = KeyOf(index, document);
-        string dupKey = ShellText.Of(keyValue);
-        return new MongoCommandError(
-            MongoErrorCodes.DuplicateKey,
-            $"E11000 duplicate key error collection: {Namespace} index: {index.Name} dup key: {dupKey}",
-            new BsonDocument().Add("keyPattern", index.Key.DeepClone()).Add("keyValue", keyValue));
     }
 }

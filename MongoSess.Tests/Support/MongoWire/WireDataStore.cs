@@ -40,40 +40,12 @@ internal sealed class WireDataStore
 
     public WireCollection GetOrCreate(string database, string collection) => GetOrCreate(database, collection, out _);
 
-    public WireCollection? Drop(string database, string collection)
-    {
-        lock (Gate)
-        {
-            return _collections.Remove($"{database}.{collection}", out var dropped) ? dropped : null;
-        }
-    }
-
-    public void DropDatabase(string database)
-    {
-        lock (Gate)
-        {
-            foreach (var key in _collections.Keys.Where(k => k.StartsWith(database + ".", StringComparison.Ordinal)).ToList())
-            {
-                _collections.Remove(key);
-            }
-        }
-    }
-
     /// <summary>Copies of the documents of a collection, in natural order (empty when it does not exist). For test assertions.</summary>
     public List<BsonDocument> Documents(string database, string collection)
     {
         lock (Gate)
         {
             return Find(database, collection)?.Documents.Select(d => d.DeepClone().AsBsonDocument).ToList() ?? [];
-        }
-    }
-
-    /// <summary>Inserts a copy of a document directly (no command, no faults), e.g. to seed a test.</summary>
-    public void Insert(string database, string collection, BsonDocument document)
-    {
-        lock (Gate)
-        {
-            GetOrCreate(database, collection).Insert(document.DeepClone().AsBsonDocument);
         }
     }
 
@@ -93,7 +65,7 @@ internal sealed class WireDataStore
                 {
                     foreach (var document in collection.Documents.ToList())
                     {
-                        if (index.Covers(document) && ExpiresAt(document, index) is { } expiry && expiry <= now)
+                        if (ExpiresAt(document, index) is { } expiry && expiry <= now)
                         {
                             collection.Remove(document);
                             deleted++;

@@ -18,7 +18,5 @@ internal sealed class WireFault(WireFaultKind kind, string command, int times)
     /// <summary>When set, exactly these labels; when null, the labels mongod would add itself.</summary>
     public IReadOnlyList<string>? ErrorLabels { get; init; }
 
-    public TimeSpan Delay { get; init; }
-
     public MalformedReply Malformed { get; init; }
 }

@@ -5,6 +5,5 @@ internal enum WireFaultKind
     CloseBeforeExecute,
     CloseAfterExecute,
     Fail,
-    Delay,
     Malformed,
 }

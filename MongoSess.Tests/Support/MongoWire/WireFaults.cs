@@ -1,8 +1,8 @@
 namespace MongoSessions.Tests.Support.MongoWire;
 
 /// <summary>
-/// Fault injection, like mongod's failCommand fail point: each rule applies to the next N commands with a name
-/// (matched case-insensitively, so "isMaster" also catches "ismaster"). Thread-safe; each firing is counted.
+/// Fault injection, like mongod's failCommand fail point: each rule applies to the next N commands with a name.
+/// Thread-safe; each firing is counted.
 /// </summary>
 internal sealed class WireFaults
 {
@@ -24,10 +24,6 @@ internal sealed class WireFaults
     public void Fail(string command, int code, int times = 1, string? codeName = null, string? message = null, IReadOnlyList<string>? errorLabels = null) =>
         Add(new WireFault(WireFaultKind.Fail, command, times) { Code = code, CodeName = codeName, Message = message, ErrorLabels = errorLabels });
 
-    /// <summary>Holds the next commands for <paramref name="delay"/> (real time) before running them.</summary>
-    public void Delay(string command, TimeSpan delay, int times = int.MaxValue) =>
-        Add(new WireFault(WireFaultKind.Delay, command, times) { Delay = delay });
-
     /// <summary>Runs the next commands and answers with a broken reply, then closes the connection.</summary>
     public void Malform(string command, MalformedReply how, int times = 1) =>
         Add(new WireFault(WireFaultKind.Malformed, command, times) { Malformed = how });
@@ -45,7 +41,7 @@ internal sealed class WireFaults
     {
         lock (_lock)
         {
-            var fault = _faults.Find(f => f.Kind == kind && string.Equals(f.Command, command, StringComparison.OrdinalIgnoreCase));
+            var fault = _faults.Find(f => f.Kind == kind && f.Command == command);
             if (fault is null)
             {
                 return null;

@@ -5,6 +5,5 @@ internal static class WireOpcode
 {
     public const int Reply = 1;
     public const int Query = 2004;
-    public const int Compressed = 2012;
     public const int Msg = 2013;
 }

@@ -7,7 +7,7 @@ internal sealed class WriteErrorList
 {
     private readonly BsonArray _errors = [];
 
-    public void Add(int index, MongoCommandError error)
+    private void Add(int index, MongoCommandError error)
     {
         var entry = new BsonDocument()
             .Add("index", new BsonInt32(index))
@@ -22,11 +22,11 @@ internal sealed class WriteErrorList
     }
 
     /// <summary>
-    /// Runs each statement in turn, recording a write error for each that fails; an ordered batch stops at the first
-    /// failure, as mongod does.
+    /// Runs each statement in turn and stops at the first that fails, recording its write error, as mongod does for
+    /// an ordered batch (the driver's default, and all the store sends).
     /// </summary>
     /// <returns>The sum of what the successful statements returned (the reply's <c>n</c>).</returns>
-    public int RunEach(int count, bool ordered, Func<int, int> runOne)
+    public int RunEach(int count, Func<int, int> runOne)
     {
         int n = 0;
         for (int i = 0; i < count; i++)
@@ -38,10 +38,7 @@ internal sealed class WriteErrorList
             catch (MongoCommandError e)
             {
                 Add(i, e);
-                if (ordered)
-                {
-                    break;
-                }
+                break;
             }
         }
         return n;
@@ -63,6 +60,10 @@ internal sealed class WriteErrorList
         if (statements.Count is 0 or > InsertCommand.MaxWriteBatchSize)
         {
             throw new MongoCommandError(16, $"Write batch sizes must be between 1 and {InsertCommand.MaxWriteBatchSize}. Got {statements.Count} operations.");
+        }
+        if (context.Command.GetValue("ordered", null) is { } ordered && !FilterMatcher.IsTruthy(ordered))
+        {
+            throw MongoCommandError.BadValue("the test server only runs ordered writes");
         }
         return statements;
     }
