@@ -355,6 +355,40 @@ public abstract class SessionStoreContract
     }
 
     [Test]
+    public async Task A_users_sessions_are_listed_and_ended_by_user_leaving_others_alone()
+    {
+        var (a1, a2, a3, b1) = (NewId(), NewId(), NewId(), NewId());
+        foreach (var (id, user) in new[] { (a1, "ann"), (a2, "ann"), (a3, "ann"), (b1, "bob") })
+        {
+            await Store.UpdateAsync(Create(id, Set("n", 1)), default);
+            var tie = new SessionUpdate(id, Hash(id), [], Now, Later, createIfMissing: false)
+            {
+                UserId = user,
+                ClientInfo = new Dictionary<string, string> { ["agent"] = "browser of " + id[..4] },
+            };
+            Assert.That(await Store.UpdateAsync(tie, default), Is.Not.Null);
+        }
+        var listed = new List<SessionRecord>();
+        await foreach (var record in Store.ListByUserAsync("ann", Now, default))
+        {
+            listed.Add(record);
+        }
+        Assert.That(listed.Select(r => r.Id), Is.EquivalentTo(new[] { a1, a2, a3 }));
+        Assert.That(listed.Single(r => r.Id == a1).ClientInfo!["agent"], Is.EqualTo("browser of " + a1[..4]));
+        Assert.That(listed.All(r => r.UserId == "ann"), Is.True);
+
+        Assert.That(await Store.EndByUserAsync("ann", exceptId: a2, Now, default), Is.EqualTo(2));
+        Assert.That(await Store.LoadAsync(a2, Now, default), Is.Not.Null, "the excepted session stays");
+        Assert.That(await Store.LoadAsync(a1, Now, default), Is.Null);
+        Assert.That(await Store.LoadAsync(b1, Now, default), Is.Not.Null, "another user's session stays");
+        Assert.That(await Store.EndByUserAsync("ann", exceptId: null, Now, default), Is.EqualTo(1));
+        await foreach (var _ in Store.ListByUserAsync("ann", Now, default))
+        {
+            Assert.Fail("ann has no session left");
+        }
+    }
+
+    [Test]
     public async Task Expected_version_makes_an_update_a_compare_and_swap()
     {
         var id = NewId();

@@ -164,6 +164,35 @@ public sealed class DemoRoutesTests
     }
 
     [Test]
+    public async Task A_logged_in_page_counts_the_users_sessions_and_logs_the_others_out()
+    {
+        var user = "ann-" + Guid.NewGuid().ToString("N")[..8];
+        async Task<HttpClient> LoginAsync()
+        {
+            var client = _demo.CreateClient(new CookieContainer());
+            string token = CsrfToken(await client.GetStringAsync("/"));
+            using var login = await client.PostAsync("/login", Form(("user", user), ("_csrf", token)));
+            Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+            return client;
+        }
+        static string Count(string html) => System.Text.RegularExpressions.Regex.Match(html, "<span id=\"session-count\">(\\d+)</span>").Groups[1].Value;
+
+        using var laptop = await LoginAsync();
+        using var phone = await LoginAsync();
+        string page = await laptop.GetStringAsync("/");
+        Assert.That(Count(page), Is.EqualTo("2"));
+        Assert.That(page, Does.Contain("action=\"/logout-others\""));
+
+        using var others = await laptop.PostAsync("/logout-others", Form(("_csrf", CsrfToken(page))));
+        Assert.That(others.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+        Assert.That(others.Headers.Location?.OriginalString, Is.EqualTo("/"));
+        Assert.That(Count(await laptop.GetStringAsync("/")), Is.EqualTo("1"));
+        Assert.That(await phone.GetStringAsync("/"), Does.Not.Contain("Logged in as"), "the other browser is logged out");
+        using var forged = await laptop.PostAsync("/logout-others", Form(("_csrf", "forged")));
+        Assert.That(forged.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
     public async Task The_json_api_carries_a_session_in_a_bearer_token()
     {
         using var client = _demo.CreateClient();

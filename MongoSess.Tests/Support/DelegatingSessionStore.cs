@@ -20,4 +20,18 @@ internal abstract class DelegatingSessionStore(ISessionStore inner) : ISessionSt
     public virtual ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.RemoveExpiredAsync(now, cancellationToken);
 
     public virtual ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    // what a store says of itself, and the calls with default implementations, go to the inner store too
+    public virtual string Name => inner.Name;
+
+    public bool RemovesExpiredSessions => inner.RemovesExpiredSessions;
+
+    public virtual ValueTask InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+    public virtual ValueTask<long> EndWhereAsync(SessionMatch match, DateTimeOffset now, CancellationToken cancellationToken) => inner.EndWhereAsync(match, now, cancellationToken);
+
+    public virtual IAsyncEnumerable<SessionRecord> ListByUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) => inner.ListByUserAsync(userId, now, cancellationToken);
+
+    public virtual ValueTask<long> EndByUserAsync(string userId, string? exceptId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.EndByUserAsync(userId, exceptId, now, cancellationToken);
 }

@@ -10,6 +10,9 @@ internal sealed class ProbeStore() : DelegatingSessionStore(new MemorySessionSto
 {
     public Exception? FailNextUpdate { get; set; }
 
+    // its own name in the store tag, unlike decorators that pass their inner store's on
+    public override string Name => nameof(ProbeStore);
+
     public IAsyncEnumerable<SessionRecord>? ListOverride { get; set; }
 
     public override ValueTask<SessionWriteResult?> UpdateAsync(SessionUpdate update, CancellationToken cancellationToken)

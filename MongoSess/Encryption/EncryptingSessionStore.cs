@@ -115,6 +115,8 @@ internal sealed class EncryptingSessionStore : ISessionStore
             ReplaceCsrfToken = update.ReplaceCsrfToken,
             BrowserSessionCookie = update.BrowserSessionCookie,
             IdleTimeout = update.IdleTimeout,
+            UserId = update.UserId,
+            ClientInfo = update.ClientInfo,
             ExpectedVersion = 0,
         };
         var written = await _inner.UpdateAsync(sealedUpdate, cancellationToken).ConfigureAwait(false);
@@ -193,6 +195,8 @@ internal sealed class EncryptingSessionStore : ISessionStore
         {
             Version = stored.Version,
             IdleTimeout = stored.IdleTimeout,
+            UserId = stored.UserId,
+            ClientInfo = stored.ClientInfo,
         };
     }
 
@@ -225,6 +229,8 @@ internal sealed class EncryptingSessionStore : ISessionStore
             NewTokenHash = source?.NewTokenHash,
             BrowserSessionCookie = source?.BrowserSessionCookie,
             IdleTimeout = source?.IdleTimeout,
+            UserId = source?.UserId,
+            ClientInfo = source?.ClientInfo,
             CsrfToken = source?.CsrfToken,
             ReplaceCsrfToken = source?.ReplaceCsrfToken ?? false,
             ExpectedVersion = stored.Version,

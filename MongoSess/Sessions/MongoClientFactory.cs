@@ -24,7 +24,12 @@ internal static partial class MongoClientFactory
         {
             var store = new MongoSessionStore(
                 client.GetDatabase(database),
-                new MongoSessionStoreOptions { CollectionName = collection, CreateIndexes = options.CreateIndexes && options.Cleanup.Mode is SessionCleanupMode.Default or SessionCleanupMode.TtlIndex },
+                new MongoSessionStoreOptions
+                {
+                    CollectionName = collection,
+                    CreateIndexes = options.CreateIndexes,
+                    TtlIndexes = options.Cleanup.Mode is SessionCleanupMode.Default or SessionCleanupMode.TtlIndex,
+                },
                 ownedClient: client,
                 logger);
             await client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -6,7 +6,7 @@ namespace MongoSessions.Demo;
 internal static class DemoPage
 {
     /// <summary>What the page shows.</summary>
-    public sealed record Model(long Views, string StoreName, string? User, string? Message, string CsrfToken);
+    public sealed record Model(long Views, string StoreName, string? User, string? Message, string CsrfToken, int SessionCount);
 
     public static string Render(Model model)
     {
@@ -25,7 +25,10 @@ internal static class DemoPage
                 <button type="submit">Log in</button>
               </form>
               """
-            : $"""<p id="user">Logged in as <strong>{WebUtility.HtmlEncode(model.User)}</strong></p>""";
+            : $"""
+              <p id="user">Logged in as <strong>{WebUtility.HtmlEncode(model.User)}</strong>, signed in on <span id="session-count">{model.SessionCount.ToString(System.Globalization.CultureInfo.InvariantCulture)}</span> browser(s).</p>
+              <form method="post" action="/logout-others"><input type="hidden" name="_csrf" value="{csrf}"><button type="submit">Log out other sessions</button></form>
+              """;
         // log out only when there is someone to log out
         string logout = model.User is null
             ? ""

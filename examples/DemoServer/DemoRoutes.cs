@@ -18,6 +18,7 @@ internal sealed class DemoRoutes(string storeName)
             "/count" => [("POST", CountAsync)],
             "/login" => [("POST", LoginAsync)],
             "/logout" => [("POST", LogoutAsync)],
+            "/logout-others" => [("POST", LogoutOthersAsync)],
             "/healthz" => [("GET", HealthAsync)],
             "/api/sessions" => [("POST", DemoApi.CreateAsync), ("DELETE", DemoApi.EndAsync)],
             "/api/views" => [("GET", DemoApi.ViewsAsync)],
@@ -53,9 +54,10 @@ internal sealed class DemoRoutes(string storeName)
         string? message = await session.GetFlashAsync<string>("message");
         long views = await session.GetAsync<long>("views");
         string? user = await session.GetAsync<string>("user");
+        int sessionCount = user is null ? 0 : (await session.ListUserSessionsAsync()).Count;
         // the forms need a CSRF token: a visitor without a session gets it in a signed cookie, and no session starts
         string token = await session.GetTokenAsync();
-        await DemoResponse.HtmlAsync(context.Response, DemoPage.Render(new DemoPage.Model(views, storeName, user, message, token)));
+        await DemoResponse.HtmlAsync(context.Response, DemoPage.Render(new DemoPage.Model(views, storeName, user, message, token, sessionCount)));
     }
 
     // every form post carries the session's CSRF token; anything else is answered here and gets null
@@ -90,6 +92,8 @@ internal sealed class DemoRoutes(string storeName)
         // OWASP: a new session token (and CSRF token) at every change of privilege, so a planted cookie gains nothing
         await session.RegenerateAsync();
         await session.SetAsync("user", user);
+        // tie the session to the user, with what a "where you're signed in" list shows of it
+        await session.SetUserAsync(user, new Dictionary<string, string> { ["agent"] = context.Request.UserAgent ?? "unknown" });
         if (form["remember"] == "on")
         {
             // remember me: 30 days without a request, and a cookie that lasts as long
@@ -125,6 +129,17 @@ internal sealed class DemoRoutes(string storeName)
             return;
         }
         await session.EndAsync();
+        DemoResponse.SeeOther(context.Response, "/");
+    }
+
+    // ends the user's other sessions (other browsers, other devices); this one stays
+    private static async Task LogoutOthersAsync(HttpListenerContext context)
+    {
+        if (await ReadCheckedFormAsync(context) is not var (session, _))
+        {
+            return;
+        }
+        await session.EndOtherSessionsAsync();
         DemoResponse.SeeOther(context.Response, "/");
     }
 

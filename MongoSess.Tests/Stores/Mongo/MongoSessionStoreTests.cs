@@ -61,7 +61,14 @@ public sealed class MongoSessionStoreTests : SessionStoreContract
         options.CreateIndexes = createIndexes;
         options.Cleanup = cleanup == "sweep" ? SessionCleanup.Sweep(TimeSpan.FromMinutes(5)) : SessionCleanup.Default;
         await using var store = await MongoTestConnections.ConnectAsync(options);
-        Assert.That(server.Statistics.CommandCount("createIndexes"), Is.Zero);
+        List<WireIndex> indexes;
+        lock (server.Store.Gate)
+        {
+            indexes = [.. server.Store.Find("other", "sessions")?.Indexes ?? []];
+        }
+        Assert.That(indexes.Count(i => i.ExpireAfterSeconds == 0), Is.Zero, "no TTL index");
+        Assert.That(indexes.Any(i => i.Name == "userId_1"), Is.EqualTo(createIndexes), "the user index, whenever indexes may be created");
+        Assert.That(server.Statistics.CommandCount("createIndexes"), Is.EqualTo(createIndexes ? 1 : 0));
     }
 
     [Test]

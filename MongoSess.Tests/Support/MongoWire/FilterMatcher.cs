@@ -62,6 +62,8 @@ internal static class FilterMatcher
         "$gt" => values.Any(v => Comparable(v, operand) && BsonOrder.Compare(v, operand) > 0),
         "$lte" => values.Any(v => Comparable(v, operand) && BsonOrder.Compare(v, operand) <= 0),
         "$exists" => (values.Count > 0) == IsTruthy(operand),
+        // the store's "all of a user's sessions but this one"
+        "$ne" => !values.Any(v => BsonOrder.Compare(v, operand) == 0),
         _ => throw MongoCommandError.BadValue($"the test server does not support the operator {op}"),
     };
 

@@ -29,6 +29,7 @@ public sealed class MongoSessionStore : ISessionStore
     private readonly IMongoCollection<BsonDocument> _collection;
     private MongoClient? _ownedClient;
     private readonly bool _createIndexes;
+    private readonly bool _ttlIndexes;
     private readonly ILogger _logger;
 
     /// <summary>Creates a store on a database of the application's own client. Does no I/O.</summary>
@@ -46,6 +47,7 @@ public sealed class MongoSessionStore : ISessionStore
         MongoNames.CheckCollection(options.CollectionName);
         _collection = database.GetCollection<BsonDocument>(options.CollectionName);
         _createIndexes = options.CreateIndexes;
+        _ttlIndexes = options.TtlIndexes;
         _ownedClient = ownedClient;
         _logger = logger;
     }
@@ -69,12 +71,8 @@ public sealed class MongoSessionStore : ISessionStore
         }
         // two TTL indexes: the idle expiry, and the absolute one (documents without that field are left alone); and the
         // user index that lists or ends one user's sessions without reading anyone else's
-        var indexes = new[]
-        {
-            TtlIndex("expiresAt"),
-            TtlIndex("absoluteExpiresAt"),
-            new CreateIndexModel<BsonDocument>(new BsonDocument("userId", 1), new CreateIndexOptions { Name = "userId_1", Sparse = true }),
-        };
+        var userIndex = new CreateIndexModel<BsonDocument>(new BsonDocument("userId", 1), new CreateIndexOptions { Name = "userId_1", Sparse = true });
+        var indexes = _ttlIndexes ? new[] { TtlIndex("expiresAt"), TtlIndex("absoluteExpiresAt"), userIndex } : [userIndex];
         try
         {
             await _collection.Indexes.CreateManyAsync(indexes, cancellationToken).ConfigureAwait(false);

@@ -7,9 +7,13 @@ public sealed class MongoSessionStoreOptions
     public string CollectionName { get; set; } = "sessions";
 
     /// <summary>
-    /// Whether connecting creates the TTL indexes on <c>expiresAt</c> and <c>absoluteExpiresAt</c> (idempotent) that let
-    /// MongoDB remove expired sessions. Default true. Turn it off when the database user may not create indexes (hosted
-    /// MongoDB) and create them by hand, or when <see cref="SessionCleanup.Sweep"/> removes expired sessions instead.
+    /// Whether connecting creates the indexes (idempotent): the TTL indexes on <c>expiresAt</c> and
+    /// <c>absoluteExpiresAt</c> that let MongoDB remove expired sessions, and the one on <c>userId</c> that finds a user's
+    /// sessions. Default true. Turn it off when the database user may not create indexes (hosted MongoDB) and create
+    /// them by hand.
     /// </summary>
     public bool CreateIndexes { get; set; } = true;
+
+    /// <summary>False when a sweep removes expired sessions instead of TTL indexes: only the user index is created.</summary>
+    internal bool TtlIndexes { get; init; } = true;
 }
