@@ -7,16 +7,12 @@ namespace MongoSessions.Cookies;
 /// is written to the response: a new or re-signed token is left in <see cref="IssuedToken"/> for the application to
 /// hand to its client (in a response body, say).
 /// </summary>
-internal sealed class BearerTokenTransport : ISessionTransport
+internal sealed class BearerTokenTransport : PresentedToken, ISessionTransport
 {
     private const string Scheme = "Bearer ";
 
     private readonly HttpListenerRequest _request;
     private readonly Keyring _keys;
-    private bool _read;
-    private string? _verifiedToken;
-    private bool _signedWithOldKey;
-    private bool _presented;
 
     public BearerTokenTransport(HttpListenerRequest request, Keyring keys)
     {
@@ -27,32 +23,7 @@ internal sealed class BearerTokenTransport : ISessionTransport
     /// <summary>The signed token this request gave the session (created, regenerated or re-signed), or null.</summary>
     public string? IssuedToken { get; private set; }
 
-    public string? VerifiedToken
-    {
-        get
-        {
-            Read();
-            return _verifiedToken;
-        }
-    }
-
-    public bool SignedWithOldKey
-    {
-        get
-        {
-            Read();
-            return _signedWithOldKey;
-        }
-    }
-
-    public bool BrowserHasCookie
-    {
-        get
-        {
-            Read();
-            return _presented || IssuedToken is not null;
-        }
-    }
+    public bool BrowserHasCookie => Presented || IssuedToken is not null;
 
     // the token goes out in the body, whenever the application writes it
     public bool HeadersSent => false;
@@ -61,10 +32,10 @@ internal sealed class BearerTokenTransport : ISessionTransport
 
     public void WriteSession(string token, DateTimeOffset expiresAt, bool browserSession, bool ownLifetime, DateTimeOffset now)
     {
-        if (token != _verifiedToken || _signedWithOldKey)
+        if (token != VerifiedToken || SignedWithOldKey)
         {
             IssuedToken = CookieSigner.Sign(token, _keys);
-            _signedWithOldKey = false;
+            Resigned();
         }
     }
 
@@ -74,28 +45,19 @@ internal sealed class BearerTokenTransport : ISessionTransport
     public string IssueSessionlessCsrfToken(DateTimeOffset now) => throw new InvalidOperationException(
         "CSRF tokens protect cookie sessions, which browsers send by themselves; a bearer token is sent only by code that holds it and needs none.");
 
-    private void Read()
+    protected override (string? Token, bool SignedWithOldKey, bool Presented) Read()
     {
-        if (_read)
-        {
-            return;
-        }
-        _read = true;
         var header = _request.Headers["Authorization"];
         if (header is null || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
         {
-            return;
+            return (null, false, false);
         }
-        _presented = true;
         var verification = CookieSigner.Verify(header.AsSpan(Scheme.Length).Trim(), _keys);
-        if (verification.IsValid)
-        {
-            _verifiedToken = verification.Id;
-            _signedWithOldKey = !verification.SignedWithCurrentKey;
-        }
-        else
+        if (!verification.IsValid)
         {
             CookieMetrics.Rejected(verification.Rejection);
+            return (null, false, true);
         }
+        return (verification.Id, !verification.SignedWithCurrentKey, true);
     }
 }

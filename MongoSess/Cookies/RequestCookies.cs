@@ -8,15 +8,11 @@ namespace MongoSessions.Cookies;
 /// The session cookie of one request and its response: reads and verifies the cookie the browser sent, and writes
 /// the one it gets back (one Set-Cookie line, replaced if written twice, with Cache-Control: no-store).
 /// </summary>
-internal sealed class RequestCookies : ISessionTransport
+internal sealed class RequestCookies : PresentedToken, ISessionTransport
 {
     private readonly HttpListenerRequest _request;
     private readonly HttpListenerResponse _response;
     private readonly ILogger _logger;
-    private bool _read;
-    private string? _verifiedToken;
-    private bool _signedWithOldKey;
-    private bool _requestHadCookie;
     private string? _written;
     private bool _csrfRead;
     private bool _varied;
@@ -36,35 +32,8 @@ internal sealed class RequestCookies : ISessionTransport
 
     public SessionCookieOptions Options { get; }
 
-    /// <summary>The session token the cookie carries, or null: none sent, none verified, or two different ones verified.</summary>
-    public string? VerifiedToken
-    {
-        get
-        {
-            Read();
-            return _verifiedToken;
-        }
-    }
-
-    /// <summary>True when the verified cookie was signed by an older key and should be re-issued.</summary>
-    public bool SignedWithOldKey
-    {
-        get
-        {
-            Read();
-            return _signedWithOldKey;
-        }
-    }
-
     /// <summary>True when the browser holds a session cookie: it sent one, or this response set one.</summary>
-    public bool BrowserHasCookie
-    {
-        get
-        {
-            Read();
-            return _requestHadCookie || _written is not null;
-        }
-    }
+    public bool BrowserHasCookie => Presented || _written is not null;
 
     public bool HeadersSent => ResponseHeadersProbe.HeadersSent(_response);
 
@@ -127,37 +96,32 @@ internal sealed class RequestCookies : ISessionTransport
             : Options.MaxAge == TimeSpan.Zero ? null
             : Options.MaxAge is { } maxAge && maxAge < remaining ? maxAge : remaining;
         ReadOnlySpan<byte> knownMac = default;
-        if (_verifiedMacIsCurrent && token == _verifiedToken)
+        if (_verifiedMacIsCurrent && token == VerifiedToken)
         {
             knownMac = _verifiedMac;
         }
         Write(SetCookieWriter.BuildSigned(Options, token, Options.Keys!, knownMac, lifetime, now, IsSecure()));
-        _signedWithOldKey = false;
+        Resigned();
     }
 
     /// <summary>Tells the browser to drop the session cookie.</summary>
     public void WriteDeletion() => Write(SetCookieWriter.BuildDeletion(Options, IsSecure()));
 
-    private void Read()
+    protected override (string? Token, bool SignedWithOldKey, bool Presented) Read()
     {
-        if (_read)
-        {
-            return;
-        }
-        _read = true;
         // what this response says now depends on the request's cookies: a shared cache must not serve it to others
         VaryOnCookie();
         var header = _request.Headers["Cookie"];
         if (header is null)
         {
-            return;
+            return (null, false, false);
         }
-        if (ReadSigned(header, Options.NameFor(IsSecure()), _verifiedMac, logRejections: true, out _requestHadCookie) is { } verified)
+        if (ReadSigned(header, Options.NameFor(IsSecure()), _verifiedMac, logRejections: true, out bool present) is not { } verified)
         {
-            _verifiedToken = verified.Id;
-            _signedWithOldKey = !verified.SignedWithCurrentKey;
-            _verifiedMacIsCurrent = verified.SignedWithCurrentKey;
+            return (null, false, present);
         }
+        _verifiedMacIsCurrent = verified.SignedWithCurrentKey;
+        return (verified.Id, !verified.SignedWithCurrentKey, present);
     }
 
     // every value of the name is checked: a browser sends two cookies of one name when another site of the same domain
