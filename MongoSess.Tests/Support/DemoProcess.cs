@@ -113,6 +113,13 @@ internal sealed class DemoProcess : IDisposable
         Assert.That(kill.ExitCode, Is.Zero, "kill -TERM failed");
     }
 
+    /// <summary>Kills the process at once (SIGKILL): no shutdown code runs, as in a crash or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync().WaitAsync(ExitTimeout);
+    }
+
     public async Task<int> WaitForExitAsync()
     {
         try

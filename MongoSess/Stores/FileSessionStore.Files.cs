@@ -121,17 +121,80 @@ public sealed partial class FileSessionStore
             await using (var stream = OpenForWrite?.Invoke(temp, options) ?? new FileStream(temp, options))
             {
                 await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                // flush to the disk before the rename, or a power cut could leave the new name pointing at nothing
-                stream.Flush(flushToDisk: true);
+                if (Durability == FileDurability.EveryWrite)
+                {
+                    // flush to the disk before the rename, or a power cut could leave the new name pointing at nothing
+                    stream.Flush(flushToDisk: true);
+                }
+                else
+                {
+                    // into the operating system's cache, which a crash of this process does not lose; an I/O error
+                    // such as a full disk still surfaces here, before anything is renamed
+                    await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             File.Move(temp, path, overwrite: true);
-            // the rename lives in the directory: until the directory is flushed too, a power cut can undo it
-            DirectorySync.Flush(Directory);
+            if (Durability == FileDurability.EveryWrite)
+            {
+                // the rename lives in the directory: until the directory is flushed too, a power cut can undo it
+                DirectorySync.Flush(Directory);
+            }
+            else if (Durability == FileDurability.EverySecond)
+            {
+                _dirty[path] = 0;
+            }
         }
         catch
         {
             TryDelete(temp);
             throw;
+        }
+    }
+
+    // EverySecond: once a second, force the files written since the last round, then the directory holding their renames
+    private async Task FlushEverySecondAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                FlushDirty();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void FlushDirty()
+    {
+        if (_dirty.IsEmpty)
+        {
+            return;
+        }
+        foreach (var path in _dirty.Keys)
+        {
+            _dirty.TryRemove(path, out _);
+            try
+            {
+                using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                file.Flush(flushToDisk: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // gone meanwhile (ended, replaced by a newer write that is queued itself), or the disk refuses: the
+                // next write of the session tries again
+                _logger.LogDebug("Session file {File} could not be flushed ({Reason})", Path.GetFileName(path), e.Message);
+            }
+        }
+        try
+        {
+            DirectorySync.Flush(Directory);
+        }
+        catch (IOException e)
+        {
+            _logger.LogWarning("The session directory {Directory} could not be flushed ({Reason})", Directory, e.Message);
         }
     }
 

@@ -21,13 +21,32 @@ public sealed partial class FileSessionStore : ISessionStore
     private const long MaxFileBytes = 16 * 1024 * 1024;
 
     private readonly SemaphoreSlim[] _locks;
+
+    // EverySecond: the files written since the last flush, and the loop that forces them to the disk
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task? _flusher;
     private readonly ILogger _logger;
 
     /// <summary>Creates the store, creating the directory (owner-only on Unix) when it does not exist.</summary>
     /// <param name="directory">The directory for session files; relative paths are resolved against the current directory.</param>
     /// <param name="loggerFactory">Where to log unreadable files; optional.</param>
     public FileSessionStore(string directory, ILoggerFactory? loggerFactory = null)
+        : this(directory, FileDurability.EverySecond, loggerFactory)
     {
+    }
+
+    /// <summary>Creates the store with a durability of your choice (see <see cref="FileDurability"/>).</summary>
+    /// <param name="directory">The directory for session files; relative paths are resolved against the current directory.</param>
+    /// <param name="durability">When writes are forced to the disk; <see cref="FileDurability.EverySecond"/> by default.</param>
+    /// <param name="loggerFactory">Where to log unreadable files; optional.</param>
+    public FileSessionStore(string directory, FileDurability durability, ILoggerFactory? loggerFactory = null)
+    {
+        if (!Enum.IsDefined(durability))
+        {
+            throw new ArgumentOutOfRangeException(nameof(durability), durability, "Not a FileDurability value.");
+        }
+        Durability = durability;
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory = Path.GetFullPath(directory);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FileSessionStore>();
@@ -47,7 +66,14 @@ public sealed partial class FileSessionStore : ISessionStore
         {
             _locks[i] = new SemaphoreSlim(1, 1);
         }
+        if (durability == FileDurability.EverySecond)
+        {
+            _flusher = FlushEverySecondAsync(_stopping.Token);
+        }
     }
+
+    /// <summary>When writes are forced to the disk.</summary>
+    public FileDurability Durability { get; }
 
     /// <inheritdoc />
     public string Name => "file";
@@ -174,54 +200,6 @@ public sealed partial class FileSessionStore : ISessionStore
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<SessionRecord> ListByUserAsync(string userId, DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var (marker, path) in UserMarkers(userId))
-        {
-            var record = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
-            if (record is not null && !record.IsExpired(now) && record.UserId == userId)
-            {
-                yield return record;
-            }
-            else
-            {
-                // the session ended, expired or belongs to someone else now: the marker goes
-                TryDelete(marker);
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<long> EndByUserAsync(string userId, string? exceptId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        string? keep = exceptId is null ? null : PathOf(exceptId);
-        long ended = 0;
-        foreach (var (marker, path) in UserMarkers(userId))
-        {
-            if (path == keep)
-            {
-                continue;
-            }
-            var gate = LockOf(path);
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (await ReadAsync(path, cancellationToken).ConfigureAwait(false) is { } record && record.UserId == userId)
-                {
-                    File.Delete(path);
-                    ended += record.IsExpired(now) ? 0 : 1;
-                }
-                TryDelete(marker);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
-        return ended;
-    }
-
-    /// <inheritdoc />
     public async ValueTask ClearAsync(CancellationToken cancellationToken)
     {
         if (System.IO.Directory.Exists(UsersDirectory))
@@ -270,6 +248,17 @@ public sealed partial class FileSessionStore : ISessionStore
         return removed;
     }
 
-    /// <summary>Nothing to release: every operation closes its files.</summary>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>Stops the background flush, after forcing what it had left to the disk.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_flusher is null || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _flusher.ConfigureAwait(false);
+        // what the last second wrote reaches the disk before the store is gone
+        FlushDirty();
+        _stopping.Dispose();
+    }
 }
