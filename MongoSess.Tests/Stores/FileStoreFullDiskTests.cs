@@ -83,5 +83,10 @@ public sealed class FileStoreFullDiskTests
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             Task.FromException(new IOException("No space left on device", 28));
+
+        // what write(2) answers on a full disk, whichever way the store writes
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("No space left on device", 28);
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device", 28);
     }
 }

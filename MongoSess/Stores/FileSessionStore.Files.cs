@@ -62,7 +62,28 @@ public sealed partial class FileSessionStore
 
     private SemaphoreSlim LockOf(string path) => _locks[(uint)StringComparer.Ordinal.GetHashCode(Path.GetFileName(path)) % (uint)_locks.Length];
 
+    private void DeleteSessionFile(string path)
+    {
+        _cache.TryRemove(path, out _);
+        File.Delete(path);
+    }
+
+    // a copy for the caller, from the cache or the file
     private async ValueTask<SessionRecord?> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(path, out var cached))
+        {
+            return cached.Clone();
+        }
+        var record = await ReadFileAsync(path, cancellationToken).ConfigureAwait(false);
+        if (record is not null)
+        {
+            _cache[path] = record.Clone();
+        }
+        return record;
+    }
+
+    private async ValueTask<SessionRecord?> ReadFileAsync(string path, CancellationToken cancellationToken)
     {
         byte[] bytes;
         try
@@ -96,6 +117,7 @@ public sealed partial class FileSessionStore
 
     private void Quarantine(string path, string reason)
     {
+        _cache.TryRemove(path, out _);
         // log the file name and the reason only: the content may hold session data
         _logger.LogWarning("Session file {File} cannot be read ({Reason}); it is renamed to .corrupt and treated as absent", Path.GetFileName(path), reason);
         try
@@ -111,26 +133,23 @@ public sealed partial class FileSessionStore
     private async ValueTask WriteAsync(string path, byte[] bytes, CancellationToken cancellationToken)
     {
         var temp = Path.Combine(Directory, TempPrefix + Guid.NewGuid().ToString("N"));
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        // synchronous: for a file of a few KB in the page cache, asynchronous I/O only adds a trip through the thread pool
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.None, BufferSize = 0 };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
         try
         {
-            await using (var stream = OpenForWrite?.Invoke(temp, options) ?? new FileStream(temp, options))
+            using (var stream = OpenForWrite?.Invoke(temp, options) ?? new FileStream(temp, options))
             {
-                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                // unbuffered: the bytes go to the operating system's cache here, which a crash of this process does not
+                // lose, and an I/O error such as a full disk surfaces here, before anything is renamed
+                stream.Write(bytes);
                 if (Durability == FileDurability.EveryWrite)
                 {
                     // flush to the disk before the rename, or a power cut could leave the new name pointing at nothing
                     stream.Flush(flushToDisk: true);
-                }
-                else
-                {
-                    // into the operating system's cache, which a crash of this process does not lose; an I/O error
-                    // such as a full disk still surfaces here, before anything is renamed
-                    await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
             File.Move(temp, path, overwrite: true);

@@ -40,7 +40,7 @@ public sealed partial class FileSessionStore
             {
                 if (await ReadAsync(path, cancellationToken).ConfigureAwait(false) is { } record && record.UserId == userId)
                 {
-                    File.Delete(path);
+                    DeleteSessionFile(path);
                     ended += record.IsExpired(now) ? 0 : 1;
                 }
                 TryDelete(marker);

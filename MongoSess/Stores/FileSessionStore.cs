@@ -22,6 +22,10 @@ public sealed partial class FileSessionStore : ISessionStore
 
     private readonly SemaphoreSlim[] _locks;
 
+    // the sessions this process read or wrote, by file path: the files stay the truth (one process per directory),
+    // this saves reading and decoding a file on every request; every removal of a file removes its entry
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SessionRecord> _cache = new(StringComparer.Ordinal);
+
     // EverySecond: the files written since the last flush, and the loop that forces them to the disk
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -125,6 +129,8 @@ public sealed partial class FileSessionStore : ISessionStore
                 throw new InvalidOperationException("The session would exceed 16 MiB, the most a session can hold (as a MongoDB document); the update was not applied.");
             }
             await WriteAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+            // the record as written is the next read's: no file read and decode per request
+            _cache[path] = record;
             if (update.UserId is { } user)
             {
                 IndexUser(user, path);
@@ -166,7 +172,7 @@ public sealed partial class FileSessionStore : ISessionStore
                 // another token's session (a regeneration replaced the one the request presents): not this request's to end
                 return false;
             }
-            File.Delete(path);
+            DeleteSessionFile(path);
             return true;
         }
         finally
@@ -202,6 +208,7 @@ public sealed partial class FileSessionStore : ISessionStore
     /// <inheritdoc />
     public async ValueTask ClearAsync(CancellationToken cancellationToken)
     {
+        _cache.Clear();
         if (System.IO.Directory.Exists(UsersDirectory))
         {
             System.IO.Directory.Delete(UsersDirectory, recursive: true);
@@ -212,7 +219,7 @@ public sealed partial class FileSessionStore : ISessionStore
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                File.Delete(path);
+                DeleteSessionFile(path);
             }
             finally
             {
@@ -235,7 +242,7 @@ public sealed partial class FileSessionStore : ISessionStore
                 var record = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
                 if (record is not null && record.IsExpired(now))
                 {
-                    File.Delete(path);
+                    DeleteSessionFile(path);
                     removed++;
                 }
             }
