@@ -108,17 +108,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
     {
         var plain = SessionRecord.CreateFrom(update, out var result);
         // created at version 1 (the compare-and-swap from "no version"), which the value is bound to
-        var sealedUpdate = new SessionUpdate(update.Id, update.TokenHash, [SessionOperation.Set(Field, Sealed(plain, version: 1))], update.Now, update.ExpiresAt, createIfMissing: true)
-        {
-            AbsoluteExpiresAt = update.AbsoluteExpiresAt,
-            CsrfToken = update.CsrfToken,
-            ReplaceCsrfToken = update.ReplaceCsrfToken,
-            BrowserSessionCookie = update.BrowserSessionCookie,
-            IdleTimeout = update.IdleTimeout,
-            UserId = update.UserId,
-            ClientInfo = update.ClientInfo,
-            ExpectedVersion = 0,
-        };
+        var sealedUpdate = update.Rebased([SessionOperation.Set(Field, Sealed(plain, version: 1))], update.TokenHash, update.ExpiresAt, createIfMissing: true, expectedVersion: 0);
         var written = await _inner.UpdateAsync(sealedUpdate, cancellationToken).ConfigureAwait(false);
         return written is null ? null : Merge(result, written);
     }
@@ -189,15 +179,7 @@ internal sealed class EncryptingSessionStore : ISessionStore
             return null;
         }
         stale = !plain.UnderCurrentKey;
-        return new SessionRecord(
-            stored.Id, plain.Data, stored.CreatedAt, stored.ExpiresAt, stored.BrowserSessionCookie, stored.AbsoluteExpiresAt, stored.CsrfToken, plain.Flash,
-            stored.TokenHash, stored.TokenReplacedAt)
-        {
-            Version = stored.Version,
-            IdleTimeout = stored.IdleTimeout,
-            UserId = stored.UserId,
-            ClientInfo = stored.ClientInfo,
-        };
+        return stored.WithContent(plain.Data, plain.Flash);
     }
 
     // bound to the version the compare-and-swap writes it at: an older value of the same session, copied back over a
@@ -224,17 +206,9 @@ internal sealed class EncryptingSessionStore : ISessionStore
             operations.Add(SessionOperation.FlashUnset(key));
         }
         operations.Add(SessionOperation.Set(Field, Sealed(plain, stored.Version + 1)));
-        return new SessionUpdate(stored.Id, stored.TokenHash!, operations, now, expiresAt, createIfMissing: false)
-        {
-            NewTokenHash = source?.NewTokenHash,
-            BrowserSessionCookie = source?.BrowserSessionCookie,
-            IdleTimeout = source?.IdleTimeout,
-            UserId = source?.UserId,
-            ClientInfo = source?.ClientInfo,
-            CsrfToken = source?.CsrfToken,
-            ReplaceCsrfToken = source?.ReplaceCsrfToken ?? false,
-            ExpectedVersion = stored.Version,
-        };
+        return source is null
+            ? new SessionUpdate(stored.Id, stored.TokenHash!, operations, now, expiresAt, createIfMissing: false) { ExpectedVersion = stored.Version }
+            : source.Rebased(operations, stored.TokenHash!, expiresAt, createIfMissing: false, stored.Version);
     }
 
     // values and flash values come from the local apply; the cookie flag, deadline and token from the store, which

@@ -40,15 +40,14 @@ public sealed partial class MongoSess
         {
             return 0;
         }
-        var client = _session.Client;
-        return await client.Store.EndByUserAsync(user, record.Id, client.Now(), cancellationToken).ConfigureAwait(false);
+        return await _session.Client.EndUserSessionsAsync(user, exceptKey: record.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The live sessions of a user (<see cref="MongoSessClient.ListUserSessionsAsync"/> on the default client).</summary>
     public static Task<IReadOnlyList<UserSession>> ListUserSessionsAsync(string userId, CancellationToken cancellationToken = default) =>
         Required.ListUserSessionsAsync(userId, cancellationToken);
 
-    /// <summary>Ends every session of a user (<see cref="MongoSessClient.EndUserSessionsAsync"/> on the default client).</summary>
+    /// <summary>Ends every session of a user (<see cref="MongoSessClient.EndUserSessionsAsync(string, CancellationToken)"/> on the default client).</summary>
     public static Task<long> EndUserSessionsAsync(string userId, CancellationToken cancellationToken = default) =>
         Required.EndUserSessionsAsync(userId, cancellationToken);
 }

@@ -132,8 +132,11 @@ public sealed class MongoSessClient : IAsyncDisposable
     public Task<long> EndUserSessionsAsync(string userId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        return Store.EndByUserAsync(userId, exceptId: null, Now(), cancellationToken).AsTask();
+        return EndUserSessionsAsync(userId, exceptKey: null, cancellationToken);
     }
+
+    internal Task<long> EndUserSessionsAsync(string userId, string? exceptKey, CancellationToken cancellationToken) =>
+        Store.EndByUserAsync(userId, exceptKey, Now(), cancellationToken).AsTask();
 
     internal async Task<IReadOnlyList<UserSession>> UserSessionsAsync(string userId, string? currentKey, CancellationToken cancellationToken)
     {

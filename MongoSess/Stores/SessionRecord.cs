@@ -99,8 +99,14 @@ public sealed class SessionRecord
     public long Version { get; internal set; }
 
     /// <summary>A deep copy.</summary>
-    public SessionRecord Clone() =>
-        new(Id, Data.Clone(), CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt, CsrfToken, Flash.Clone(), TokenHash, TokenReplacedAt)
+    public SessionRecord Clone() => WithContent(Data.Clone(), Flash.Clone());
+
+    /// <summary>
+    /// This record with other data and flash entries and everything else the same (the one place that lists every
+    /// field: a copy made anywhere else would forget the next one added).
+    /// </summary>
+    internal SessionRecord WithContent(SessionData data, SessionData flash) =>
+        new(Id, data, CreatedAt, ExpiresAt, BrowserSessionCookie, AbsoluteExpiresAt, CsrfToken, flash, TokenHash, TokenReplacedAt)
         {
             Version = Version,
             IdleTimeout = IdleTimeout,

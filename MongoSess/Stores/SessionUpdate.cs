@@ -91,6 +91,26 @@ public sealed class SessionUpdate
     /// <summary>When not null, the new value of <see cref="SessionRecord.BrowserSessionCookie"/>.</summary>
     public bool? BrowserSessionCookie { get; init; }
 
+    /// <summary>
+    /// This update with other operations, on another stored state (token hash, expected version), and every other
+    /// property the same: how a store decorator (encryption) passes an update on in another form. The one place that
+    /// lists every property.
+    /// </summary>
+    internal SessionUpdate Rebased(
+        IReadOnlyList<SessionOperation> operations, string tokenHash, DateTimeOffset? expiresAt, bool createIfMissing, long? expectedVersion) =>
+        new(Id, tokenHash, operations, Now, expiresAt, createIfMissing)
+        {
+            NewTokenHash = NewTokenHash,
+            AbsoluteExpiresAt = AbsoluteExpiresAt,
+            CsrfToken = CsrfToken,
+            ReplaceCsrfToken = ReplaceCsrfToken,
+            BrowserSessionCookie = BrowserSessionCookie,
+            IdleTimeout = IdleTimeout,
+            UserId = UserId,
+            ClientInfo = ClientInfo,
+            ExpectedVersion = expectedVersion,
+        };
+
     /// <summary>Describes the update without values.</summary>
     public override string ToString() => $"{Operations.Count} operation(s), create={CreateIfMissing}";
 }
