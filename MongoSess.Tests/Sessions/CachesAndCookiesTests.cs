@@ -28,6 +28,31 @@ public sealed class CachesAndCookiesTests : SessionTestBase
                 response.SetCookie(new Cookie("lang", "en"));
                 await session.SetAsync("user", "ann");
                 return "set";
+            case "/app-cookie-after":
+                await session.SetAsync("user", "ann");
+                response.AppendCookie(new Cookie("theme", "dark") { Path = "/", HttpOnly = true });
+                return "set";
+            case "/set-cookie-after":
+                await session.SetAsync("user", "ann");
+                response.SetCookie(new Cookie("theme", "light"));
+                response.SetCookie(new Cookie("lang", "en"));
+                return "set";
+            case "/between-two-writes":
+                await session.SetAsync("user", "ann");
+                response.AppendCookie(new Cookie("theme", "dark"));
+                await session.RegenerateAsync();
+                response.AppendCookie(new Cookie("lang", "en"));
+                return "set";
+            case "/header-set-after":
+                response.AppendHeader("Set-Cookie", "old=1");
+                await session.SetAsync("user", "ann");
+                response.AddHeader("Set-Cookie", "theme=dark");
+                return "set";
+            case "/dated-header-first":
+                response.AppendHeader("Set-Cookie", "theme=dark; Expires=Wed, 09 Jun 2027 10:18:14 GMT");
+                await session.SetAsync("user", "ann");
+                response.AppendCookie(new Cookie("lang", "en"));
+                return "set";
             case "/raw-header-after":
                 await session.SetAsync("user", "ann");
                 response.AppendHeader("Set-Cookie", "theme=dark; Path=/");
@@ -53,6 +78,11 @@ public sealed class CachesAndCookiesTests : SessionTestBase
     [TestCase("/app-cookie-first", new[] { "theme=dark; Path=/; HttpOnly" })]
     [TestCase("/set-cookie-first", new[] { "theme=light", "lang=en" })]
     [TestCase("/raw-header-after", new[] { "theme=dark; Path=/" })]
+    [TestCase("/app-cookie-after", new[] { "theme=dark; Path=/; HttpOnly" })]
+    [TestCase("/set-cookie-after", new[] { "theme=light", "lang=en" })]
+    [TestCase("/between-two-writes", new[] { "theme=dark", "lang=en" })]
+    [TestCase("/header-set-after", new[] { "theme=dark" }, Description = "AddHeader replaces the application's Set-Cookie lines, not the session's")]
+    [TestCase("/dated-header-first", new[] { "theme=dark; Expires=Wed, 09 Jun 2027 10:18:14 GMT", "lang=en" })]
     public async Task The_applications_cookies_and_the_session_cookie_each_get_a_line_of_their_own(string path, string[] applicationLines)
     {
         ServeRoutes();

@@ -14,6 +14,7 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
     private readonly HttpListenerResponse _response;
     private readonly ILogger _logger;
     private string? _written;
+    private SessionResponseHeaders? _headers;
     private bool _csrfRead;
     private bool _varied;
     private string? _csrfToken;
@@ -73,7 +74,7 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
             throw new InvalidOperationException("Cannot issue a CSRF token: the response headers were already sent. Ask for the token before writing the response body.");
         }
         var token = SessionToken.New();
-        AppendSetCookie(SetCookieWriter.BuildSigned(Options, token, Options.Keys!, default, lifetime: null, now, IsSecure(), CsrfSuffix));
+        AppendSetCookie(SetCookieWriter.BuildSigned(Options, token, Options.Keys!, default, lifetime: null, now, IsSecure(), CsrfSuffix), replacing: null);
         if (_response.Headers["Cache-Control"] is null)
         {
             _response.AddHeader("Cache-Control", "no-store");
@@ -189,7 +190,7 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
                 _response.AppendHeader("Set-Cookie", value);
             }
         }
-        AppendSetCookie(header);
+        AppendSetCookie(header, replacing: _written);
         _written = header;
         // a response that carries a session cookie must not be stored by shared caches and served to someone else
         if (_response.Headers["Cache-Control"] is null)
@@ -200,8 +201,9 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
 
     // HttpListener sends the cookies of response.Cookies (AppendCookie, SetCookie) as one comma-joined Set-Cookie line,
     // which browsers read as a single cookie, and replaces every other Set-Cookie header with it: so before each of its
-    // own lines, MongoSess moves the application's cookies to lines of their own and empties the collection
-    private void AppendSetCookie(string line)
+    // own lines, MongoSess moves the application's cookies to lines of their own and empties the collection, and then
+    // puts its header collection in place so that cookies the application adds later get the same (SessionResponseHeaders)
+    private void AppendSetCookie(string line, string? replacing)
     {
         var applicationCookies = _response.Cookies;
         if (applicationCookies.Count > 0)
@@ -213,6 +215,8 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
             _response.Cookies = new CookieCollection();
         }
         _response.AppendHeader("Set-Cookie", line);
+        _headers ??= SessionResponseHeaders.Install(_response);
+        _headers?.Keep(line, replacing);
     }
 
     private void VaryOnCookie()
