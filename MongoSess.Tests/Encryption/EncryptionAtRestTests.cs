@@ -227,7 +227,11 @@ public sealed class EncryptionAtRestTests
             var id = NewId();
             await store.UpdateAsync(Create(id, Set("card", "4111-1111-1111-1111")), default);
             await store.UpdateAsync(Update(id, Set("email", "ann@example.com")), default);
+            // the journal the writes went to, then the session file a checkpoint wrote from it
+            var journal = await File.ReadAllBytesAsync(Directory.GetFiles(directory, "journal-*").Single());
+            await files.CheckpointAsync(default);
             var bytes = await File.ReadAllBytesAsync(files.PathOf(id));
+            Assert.That(Encoding.UTF8.GetString(journal), Does.Contain(id[..8]).And.Not.Contain("4111").And.Not.Contain("example.com"));
             Assert.That(Encoding.UTF8.GetString(bytes), Does.Not.Contain("4111").And.Not.Contain("example.com"));
             Assert.That((await store.LoadAsync(id, Now, default))!.Data.Find("email"), Is.EqualTo(new BsonString("ann@example.com")));
         }

@@ -23,7 +23,8 @@ public sealed class FileStoreFullDiskTests
         Directory.Delete(_directory, recursive: true);
     }
 
-    private FileSessionStore Store() => new(_directory) { OpenForWrite = (path, options) => _full ? new FullDiskStream(path, options) : new FileStream(path, options) };
+    // every file the store writes (its journal, the session files of a checkpoint) refuses writes while the disk is "full"
+    private FileSessionStore Store() => new(_directory) { OpenForWrite = (path, options) => new FullDiskStream(path, options, () => _full) };
 
     [Test]
     public async Task A_write_on_a_full_disk_is_store_unavailable_changes_nothing_and_works_once_space_returns()
@@ -76,17 +77,33 @@ public sealed class FileStoreFullDiskTests
         Assert.That(RawHttp.Body(await RawHttp.SendAsync(server.Port, "GET", "/write", cookie)), Is.EqualTo("2"), "nothing lost, and it recovers by itself");
     }
 
-    private sealed class FullDiskStream(string path, FileStreamOptions options) : FileStream(path, options)
+    private sealed class FullDiskStream(string path, FileStreamOptions options, Func<bool> full) : FileStream(path, options)
     {
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromException(new IOException("No space left on device", 28));
+            full() ? ValueTask.FromException(NoSpace()) : base.WriteAsync(buffer, cancellationToken);
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromException(new IOException("No space left on device", 28));
+            full() ? Task.FromException(NoSpace()) : base.WriteAsync(buffer, offset, count, cancellationToken);
 
         // what write(2) answers on a full disk, whichever way the store writes
-        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("No space left on device", 28);
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (full())
+            {
+                throw NoSpace();
+            }
+            base.Write(buffer);
+        }
 
-        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device", 28);
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (full())
+            {
+                throw NoSpace();
+            }
+            base.Write(buffer, offset, count);
+        }
+
+        private static IOException NoSpace() => new("No space left on device", 28);
     }
 }

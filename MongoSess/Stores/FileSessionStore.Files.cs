@@ -62,13 +62,24 @@ public sealed partial class FileSessionStore
 
     private SemaphoreSlim LockOf(string path) => _locks[(uint)StringComparer.Ordinal.GetHashCode(Path.GetFileName(path)) % (uint)_locks.Length];
 
+    // the journal says so first, so that a replay after a crash cannot bring the session back
     private void DeleteSessionFile(string path)
     {
+        Journal(Ended, path, record: null);
         _cache.TryRemove(path, out _);
         File.Delete(path);
     }
 
-    // a copy for the caller, from the cache or the file
+    // every session this store holds: the files, and the sessions changed since the last checkpoint (in the journal
+    // and in memory, perhaps not in a file yet)
+    private IEnumerable<string> SessionPaths()
+    {
+        var paths = new HashSet<string>(System.IO.Directory.EnumerateFiles(Directory, "*" + Extension), StringComparer.Ordinal);
+        paths.UnionWith(_dirty.Keys);
+        return paths;
+    }
+
+    // a copy for a caller that holds the session's lock, from the cache or the file
     private async ValueTask<SessionRecord?> ReadAsync(string path, CancellationToken cancellationToken)
     {
         if (_cache.TryGetValue(path, out var cached))
@@ -81,6 +92,26 @@ public sealed partial class FileSessionStore
             _cache[path] = record.Clone();
         }
         return record;
+    }
+
+    // a copy for a caller without the lock: the cache when it has the session, or else the file read under the lock,
+    // so that a write or an end racing with the read cannot be undone by the read filling the cache after it
+    private async ValueTask<SessionRecord?> ReadSharedAsync(string path, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(path, out var cached))
+        {
+            return cached.Clone();
+        }
+        var gate = LockOf(path);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     private async ValueTask<SessionRecord?> ReadFileAsync(string path, CancellationToken cancellationToken)
@@ -130,10 +161,10 @@ public sealed partial class FileSessionStore
         }
     }
 
-    private async ValueTask WriteAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    // a session's file replaced atomically: a temporary file, then a rename; durable: forced to the disk before the rename
+    private void WriteFile(string path, byte[] bytes, bool durable)
     {
         var temp = Path.Combine(Directory, TempPrefix + Guid.NewGuid().ToString("N"));
-        // synchronous: for a file of a few KB in the page cache, asynchronous I/O only adds a trip through the thread pool
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.None, BufferSize = 0 };
         if (!OperatingSystem.IsWindows())
         {
@@ -143,25 +174,14 @@ public sealed partial class FileSessionStore
         {
             using (var stream = OpenForWrite?.Invoke(temp, options) ?? new FileStream(temp, options))
             {
-                // unbuffered: the bytes go to the operating system's cache here, which a crash of this process does not
-                // lose, and an I/O error such as a full disk surfaces here, before anything is renamed
                 stream.Write(bytes);
-                if (Durability == FileDurability.EveryWrite)
+                if (durable)
                 {
-                    // flush to the disk before the rename, or a power cut could leave the new name pointing at nothing
+                    // on the disk before the rename, or a power cut could leave the new name pointing at nothing
                     stream.Flush(flushToDisk: true);
                 }
             }
             File.Move(temp, path, overwrite: true);
-            if (Durability == FileDurability.EveryWrite)
-            {
-                // the rename lives in the directory: until the directory is flushed too, a power cut can undo it
-                DirectorySync.Flush(Directory);
-            }
-            else if (Durability == FileDurability.EverySecond)
-            {
-                _dirty[path] = 0;
-            }
         }
         catch
         {
@@ -170,50 +190,26 @@ public sealed partial class FileSessionStore
         }
     }
 
-    // EverySecond: once a second, force the files written since the last round, then the directory holding their renames
-    private async Task FlushEverySecondAsync(CancellationToken stopping)
+    private async Task CheckpointPeriodicallyAsync(TimeSpan interval, CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(interval);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
-                FlushDirty();
+                try
+                {
+                    await CheckpointAsync(stopping).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // the journals stay, and so does every change: the next round (or a restart) tries again
+                    _logger.LogWarning("Session checkpoint in {Directory} failed ({Reason})", Directory, e.Message);
+                }
             }
         }
         catch (OperationCanceledException)
         {
-        }
-    }
-
-    private void FlushDirty()
-    {
-        if (_dirty.IsEmpty)
-        {
-            return;
-        }
-        foreach (var path in _dirty.Keys)
-        {
-            _dirty.TryRemove(path, out _);
-            try
-            {
-                using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-                file.Flush(flushToDisk: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // gone meanwhile (ended, replaced by a newer write that is queued itself), or the disk refuses: the
-                // next write of the session tries again
-                _logger.LogDebug("Session file {File} could not be flushed ({Reason})", Path.GetFileName(path), e.Message);
-            }
-        }
-        try
-        {
-            DirectorySync.Flush(Directory);
-        }
-        catch (IOException e)
-        {
-            _logger.LogWarning("The session directory {Directory} could not be flushed ({Reason})", Directory, e.Message);
         }
     }
 

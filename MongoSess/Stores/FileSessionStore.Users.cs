@@ -10,7 +10,7 @@ public sealed partial class FileSessionStore
     {
         foreach (var (marker, path) in UserMarkers(userId))
         {
-            var record = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            var record = await ReadSharedAsync(path, cancellationToken).ConfigureAwait(false);
             if (record is not null && !record.IsExpired(now) && record.UserId == userId)
             {
                 yield return record;

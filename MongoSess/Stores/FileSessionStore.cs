@@ -8,9 +8,11 @@ namespace MongoSessions;
 
 /// <summary>
 /// Sessions as files in one directory, one BSON file per session: the embedded store, with nothing to install.
-/// Every write replaces the file atomically (write a temporary file, then rename), so a crash never leaves a torn
-/// session; a file that cannot be read is logged, renamed to <c>*.corrupt</c> and treated as absent. Safe for
-/// concurrent requests in one process; do not point two processes at the same directory.
+/// Every write is first one append to a journal in the same directory, which a crash of the process cannot undo;
+/// about once a second a checkpoint puts each changed session into its file (write a temporary file, then rename, so
+/// no file is ever torn) and deletes the journal, and a new store replays whatever journal a crash left. A file that
+/// cannot be read is logged, renamed to <c>*.corrupt</c> and treated as absent. Safe for concurrent requests in one
+/// process; do not point two processes at the same directory.
 /// </summary>
 public sealed partial class FileSessionStore : ISessionStore
 {
@@ -26,8 +28,9 @@ public sealed partial class FileSessionStore : ISessionStore
     // this saves reading and decoding a file on every request; every removal of a file removes its entry
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SessionRecord> _cache = new(StringComparer.Ordinal);
 
-    // EverySecond: the files written since the last flush, and the loop that forces them to the disk
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
+    // the sessions changed since the last checkpoint (by file path, with the record's bytes as journaled), and the loop
+    // that runs the checkpoints
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _dirty = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task? _flusher;
     private readonly ILogger _logger;
@@ -45,6 +48,12 @@ public sealed partial class FileSessionStore : ISessionStore
     /// <param name="durability">When writes are forced to the disk; <see cref="FileDurability.EverySecond"/> by default.</param>
     /// <param name="loggerFactory">Where to log unreadable files; optional.</param>
     public FileSessionStore(string directory, FileDurability durability, ILoggerFactory? loggerFactory = null)
+        : this(directory, durability, loggerFactory, TimeSpan.FromSeconds(1))
+    {
+    }
+
+    // checkpointInterval: Timeout.InfiniteTimeSpan leaves checkpoints to the tests (and to disposal)
+    internal FileSessionStore(string directory, FileDurability durability, ILoggerFactory? loggerFactory, TimeSpan checkpointInterval)
     {
         if (!Enum.IsDefined(durability))
         {
@@ -65,14 +74,15 @@ public sealed partial class FileSessionStore : ISessionStore
         }
         // no write runs yet in this process, so every temporary file here was left by a crash
         RemoveAbandonedTempFiles(Directory, olderThan: TimeSpan.Zero);
+        ReplayJournals();
         _locks = new SemaphoreSlim[64];
         for (int i = 0; i < _locks.Length; i++)
         {
             _locks[i] = new SemaphoreSlim(1, 1);
         }
-        if (durability == FileDurability.EverySecond)
+        if (checkpointInterval != Timeout.InfiniteTimeSpan)
         {
-            _flusher = FlushEverySecondAsync(_stopping.Token);
+            _flusher = CheckpointPeriodicallyAsync(checkpointInterval, _stopping.Token);
         }
     }
 
@@ -91,7 +101,7 @@ public sealed partial class FileSessionStore : ISessionStore
     /// <inheritdoc />
     public async ValueTask<SessionRecord?> LoadAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var record = await ReadAsync(PathOf(id), cancellationToken).ConfigureAwait(false);
+        var record = await ReadSharedAsync(PathOf(id), cancellationToken).ConfigureAwait(false);
         return record is null || record.IsExpired(now) || record.Id != id ? null : record;
     }
 
@@ -128,7 +138,7 @@ public sealed partial class FileSessionStore : ISessionStore
                 // refuse here rather than write a file the next read would reject as corrupt
                 throw new InvalidOperationException("The session would exceed 16 MiB, the most a session can hold (as a MongoDB document); the update was not applied.");
             }
-            await WriteAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+            Journal(Written, path, bytes);
             // the record as written is the next read's: no file read and decode per request
             _cache[path] = record;
             if (update.UserId is { } user)
@@ -162,12 +172,11 @@ public sealed partial class FileSessionStore : ISessionStore
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!File.Exists(path))
+            if (await ReadAsync(path, cancellationToken).ConfigureAwait(false) is not { } record)
             {
                 return false;
             }
-            if (tokenHash is not null
-                && (await ReadAsync(path, cancellationToken).ConfigureAwait(false) is not { } record || !string.Equals(record.TokenHash, tokenHash, StringComparison.Ordinal)))
+            if (tokenHash is not null && !string.Equals(record.TokenHash, tokenHash, StringComparison.Ordinal))
             {
                 // another token's session (a regeneration replaced the one the request presents): not this request's to end
                 return false;
@@ -195,9 +204,9 @@ public sealed partial class FileSessionStore : ISessionStore
     /// <inheritdoc />
     public async IAsyncEnumerable<SessionRecord> ListAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
+        foreach (var path in SessionPaths())
         {
-            var record = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            var record = await ReadSharedAsync(path, cancellationToken).ConfigureAwait(false);
             if (record is not null && !record.IsExpired(now))
             {
                 yield return record;
@@ -213,7 +222,7 @@ public sealed partial class FileSessionStore : ISessionStore
         {
             System.IO.Directory.Delete(UsersDirectory, recursive: true);
         }
-        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
+        foreach (var path in SessionPaths())
         {
             var gate = LockOf(path);
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -232,7 +241,7 @@ public sealed partial class FileSessionStore : ISessionStore
     public async ValueTask<long> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         long removed = 0;
-        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
+        foreach (var path in SessionPaths())
         {
             var gate = LockOf(path);
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -255,17 +264,32 @@ public sealed partial class FileSessionStore : ISessionStore
         return removed;
     }
 
-    /// <summary>Stops the background flush, after forcing what it had left to the disk.</summary>
+    /// <summary>Stops the background checkpoints, after a last one: the session files then hold every write.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_flusher is null || _stopping.IsCancellationRequested)
+        if (_stopping.IsCancellationRequested)
         {
             return;
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _flusher.ConfigureAwait(false);
-        // what the last second wrote reaches the disk before the store is gone
-        FlushDirty();
-        _stopping.Dispose();
+        if (_flusher is not null)
+        {
+            await _flusher.ConfigureAwait(false);
+        }
+        // what the last second wrote reaches its files (and the disk) before the store is gone
+        try
+        {
+            await CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the journal keeps every change; the next store on this directory replays it
+            _logger.LogWarning("Session checkpoint in {Directory} failed at shutdown ({Reason})", Directory, e.Message);
+        }
+        lock (_journalLock)
+        {
+            _journal?.Dispose();
+            _journal = null;
+        }
     }
 }
