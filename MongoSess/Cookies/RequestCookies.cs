@@ -226,6 +226,9 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
             return;
         }
         _varied = true;
+        // the first header MongoSess adds, usually before the application's own: the collection is taken in hand now,
+        // while it is empty (a new one is 300 bytes; one that holds headers costs about 2 KB to replace)
+        _headers ??= SessionResponseHeaders.Install(_response);
         var vary = _response.Headers["Vary"];
         if (vary is null)
         {
