@@ -50,17 +50,12 @@ internal static class CookieSigner
         {
             return CookieVerification.Invalid(CookieRejection.Malformed);
         }
-        var presented = mac[..HMACSHA256.HashSizeInBytes];
-        // the same browser sends the same cookie on every request: one HMAC for it, not one per request
-        if (keys.Verified.TryGet(value, presented, out string cachedId, out bool cachedCurrent))
-        {
-            return CookieVerification.Valid(cachedId, cachedCurrent);
-        }
         var id = value[..SessionToken.Length];
         if (!SessionToken.IsWellFormed(id))
         {
             return CookieVerification.Invalid(CookieRejection.Malformed);
         }
+        var presented = mac[..HMACSHA256.HashSizeInBytes];
         if (Base64Url.DecodeFromChars(value[(SessionToken.Length + 1)..], presented, out _, out int written) != System.Buffers.OperationStatus.Done
             || written != presented.Length)
         {
@@ -75,9 +70,7 @@ internal static class CookieSigner
             PerThreadHmac.Compute(ring[i], idBytes, expected);
             if (CryptographicOperations.FixedTimeEquals(expected, presented))
             {
-                string verified = id.ToString();
-                keys.Verified.Add(value, presented, verified, signedWithCurrentKey: i == 0);
-                return CookieVerification.Valid(verified, signedWithCurrentKey: i == 0);
+                return CookieVerification.Valid(id.ToString(), signedWithCurrentKey: i == 0);
             }
         }
         return CookieVerification.Invalid(CookieRejection.BadSignature);

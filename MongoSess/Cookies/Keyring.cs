@@ -57,9 +57,6 @@ public sealed class Keyring
 
     internal byte[][] Keys => _keys;
 
-    /// <summary>The cookie values this keyring verified recently (verification depends on nothing else).</summary>
-    internal Cookies.VerifiedCookieCache Verified { get; } = new();
-
     /// <summary>Returns a new random secret: 32 bytes from a cryptographic random generator, base64url-encoded (43 characters).</summary>
     public static string GenerateSecret()
     {
