@@ -30,8 +30,13 @@ public class ServedRequestBenchmarks
     private const int PerConnection = 16;
     private const int Batch = Connections * PerConnection;
 
+    // a Set-Cookie line as long as the session's, for the routes that send MongoSess's headers without its work
+    private static string s_setCookie = "";
+
     private KeepAliveClient[] _healthz = [];
     private KeepAliveClient[] _views = [];
+    private KeepAliveClient[] _headers = [];
+    private KeepAliveClient[] _headersInstalled = [];
 
     [GlobalSetup]
     public void Setup()
@@ -46,6 +51,9 @@ public class ServedRequestBenchmarks
         _serving = ServeAsync(_listener, _stop.Token);
         _healthz = [.. Enumerable.Range(0, Connections).Select(_ => new KeepAliveClient(port, "/healthz"))];
         _views = [.. Enumerable.Range(0, Connections).Select(_ => new KeepAliveClient(port, "/views"))];
+        _headers = [.. Enumerable.Range(0, Connections).Select(_ => new KeepAliveClient(port, "/headers"))];
+        _headersInstalled = [.. Enumerable.Range(0, Connections).Select(_ => new KeepAliveClient(port, "/headers-installed"))];
+        s_setCookie = SetCookieWriter.BuildSigned(MongoSess.DefaultClient!.Cookie, SessionToken.New(), keys, TimeSpan.FromDays(14), DateTimeOffset.UtcNow, secure: false);
         foreach (var client in _views)
         {
             // the first /views creates the session; every later one carries its cookie, as a browser's would
@@ -61,7 +69,7 @@ public class ServedRequestBenchmarks
     public void Cleanup()
     {
         _stop?.Cancel();
-        foreach (var client in _healthz.Concat(_views))
+        foreach (var client in _healthz.Concat(_views).Concat(_headers).Concat(_headersInstalled))
         {
             client.Dispose();
         }
@@ -82,6 +90,12 @@ public class ServedRequestBenchmarks
 
     [Benchmark(OperationsPerInvoke = Batch, Description = "served: GET /views (verify, increment, re-sign, Set-Cookie), per request, 8 keep-alive connections")]
     public Task Views() => RunAsync(_views);
+
+    [Benchmark(OperationsPerInvoke = Batch, Description = "served: GET /healthz + MongoSess's headers (Vary, Set-Cookie), no session work")]
+    public Task HealthzWithSessionHeaders() => RunAsync(_headers);
+
+    [Benchmark(OperationsPerInvoke = Batch, Description = "served: the same + MongoSess's header collection swap (SessionResponseHeaders.Install)")]
+    public Task HealthzWithSessionHeadersInstalled() => RunAsync(_headersInstalled);
 
     private static Task RunAsync(KeepAliveClient[] clients)
     {
@@ -115,7 +129,19 @@ public class ServedRequestBenchmarks
     private static async Task HandleAsync(HttpListenerContext context)
     {
         string text = "ok";
-        if (context.Request.Url?.AbsolutePath == "/views")
+        string path = context.Request.Url?.AbsolutePath ?? "/";
+        if (path.StartsWith("/headers", StringComparison.Ordinal))
+        {
+            // what RequestCookies adds to a response, without reading the cookie or touching the store
+            context.Response.AddHeader("Vary", "Cookie");
+            context.Response.AppendHeader("Set-Cookie", s_setCookie);
+            context.Response.AddHeader("Cache-Control", "no-store");
+            if (path == "/headers-installed")
+            {
+                SessionResponseHeaders.Install(context.Response)?.Keep(s_setCookie, null);
+            }
+        }
+        else if (path == "/views")
         {
             var session = new MongoSess(context);
             text = (await session.IncrementAsync("views").ConfigureAwait(false)).ToString(CultureInfo.InvariantCulture);
