@@ -20,6 +20,7 @@ var benchmarks = new[]
 {
     typeof(MongoSessions.Benchmarks.CookieBenchmarks),
     typeof(MongoSessions.Benchmarks.RequestPathBenchmarks),
+    typeof(MongoSessions.Benchmarks.ServedRequestBenchmarks),
     typeof(MongoSessions.Benchmarks.BsonBenchmarks),
     typeof(MongoSessions.Benchmarks.MongoCommandBenchmarks),
     typeof(MongoSessions.Benchmarks.MongoStoreWorkBenchmarks),
