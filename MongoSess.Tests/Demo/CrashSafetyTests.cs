@@ -49,6 +49,7 @@ public sealed class CrashSafetyTests
                 }
             }
             using var stop = new CancellationTokenSource();
+            var started = (long[])acknowledged.Clone();
             var counting = Enumerable.Range(0, Browsers).Select(b => Task.Run(async () =>
             {
                 while (!stop.IsCancellationRequested)
@@ -64,7 +65,17 @@ public sealed class CrashSafetyTests
                     }
                 }
             })).ToArray();
-            await Task.Delay(300);
+            // kill once every browser has been answered a few times in this round (however slow the machine); from the
+            // second round on, only after a checkpoint has moved the journal into the files and retired it, so that the
+            // kill leaves both files and a newer journal to replay
+            await WaitUntilAsync(() => Enumerable.Range(0, Browsers).All(b => acknowledged[b] >= started[b] + 3), "answers before the kill");
+            if (round > 0)
+            {
+                var journal = Directory.GetFiles(_directory, "journal-*.log").Min();
+                await WaitUntilAsync(() => journal is null || !File.Exists(journal), "a checkpoint");
+                started = (long[])acknowledged.Clone();
+                await WaitUntilAsync(() => Enumerable.Range(0, Browsers).All(b => acknowledged[b] >= started[b] + 3), "answers after the checkpoint");
+            }
             await demo.KillAsync();
             await stop.CancelAsync();
             await Task.WhenAll(counting);
@@ -75,6 +86,19 @@ public sealed class CrashSafetyTests
             }
         }
         Assert.That(Directory.EnumerateFiles(_directory, "*.corrupt"), Is.Empty, "no torn session file");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"waited 60 s for {what}");
+            }
+            await Task.Delay(20);
+        }
     }
 
     private static HttpClient CookieClient(DemoProcess demo, CookieContainer jar) =>
