@@ -19,6 +19,8 @@ internal static class CommandTable
         ["endSessions"] = (CommandKind.Any, AdminCommands.EndSessions),
         ["insert"] = (CommandKind.RetryableWrite, InsertCommand.Run),
         ["delete"] = (CommandKind.RetryableWrite, DeleteCommand.Run),
+        // connect-mongo's updateOne with upsert (the load harness's connect-mongo stack)
+        ["update"] = (CommandKind.RetryableWrite, UpdateCommand.Run),
         ["findAndModify"] = (CommandKind.RetryableWrite, FindAndModifyCommand.Run),
         ["find"] = (CommandKind.Read, FindCommand.Run),
         ["getMore"] = (CommandKind.Any, CursorCommands.GetMore),
