@@ -61,5 +61,18 @@ internal static class LoadReport
             $"| median (errors, violations: total) | {RunResult.Median(runs, r => r.HealthRequestsPerSecond):0} | {RunResult.Median(runs, r => r.ViewsRequestsPerSecond):0} | {RunResult.Median(runs, r => r.Overhead):P1} | {RunResult.Median(runs, r => r.HealthServerMicroseconds):0.0} | {RunResult.Median(runs, r => r.ViewsServerMicroseconds):0.0} | {runs.Sum(r => r.Errors)} | {runs.Sum(r => r.CounterViolations)} |"));
     }
 
+    /// <summary>The first field of /proc/loadavg, or "n/a" where there is none.</summary>
+    public static string MachineLoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
     private static string Generator(StackUnderTest stack) => stack.UsesWireServer ? "load generator + wire server" : "load generator";
 }

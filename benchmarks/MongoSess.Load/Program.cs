@@ -67,6 +67,7 @@ static async Task<RunResult> RunOnceAsync(LoadOptions options, CancellationToken
     // bounded: warm-up and measurement of both routes, plus a minute to start and stop
     using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
     deadline.CancelAfter(TimeSpan.FromSeconds(2 * (options.Seconds + options.WarmupSeconds) + 60));
+    string loadBefore = LoadReport.MachineLoadAverage();
     await using var stack = new StackUnderTest(options);
     int port = ServerChild.FreePort();
     using var server = await ServerChild.StartAsync(port, stack.Command(port), options.Pin);
@@ -78,6 +79,8 @@ static async Task<RunResult> RunOnceAsync(LoadOptions options, CancellationToken
     {
         LoadReport.PrintPinning(server, stack);
     }
+    // other work on a shared machine takes CPU from both pinned processes, which their own CPU times do not show
+    Console.WriteLine($"machine load average (1 min) before / after the run: {loadBefore} / {LoadReport.MachineLoadAverage()}");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"startup: the server listened {server.TimeToListening.TotalMilliseconds:0} ms after its process started (store connected), and answered its first /views (the first store write, on a cold path) {firstViews.TotalMilliseconds:0} ms after it started"));
     return RunResult.Of(run);
