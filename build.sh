@@ -26,11 +26,16 @@ commands:
                    with a short job, a few minutes, and print the summary table;
                    extra args go to BenchmarkDotNet (try: --filter '*Cookie*',
                    --list flat, --job default for a long, more precise run)
-  load [--store memory|file|mongodb] [--connections N] [--seconds S]
-                   start the demo server and drive /healthz and /views with N
-                   keep-alive connections (default 32, each its own session) for
-                   S seconds per route (default 10); prints req/s, p50, p99,
-                   errors, counter violations and the session overhead
+  load [--stack demo|minimal|connect-mongo] [--store memory|file|mongodb]
+       [--connections N] [--seconds S] [--warmup S] [--pin] [--runs N]
+                   start a server (the demo, a minimal signed-cookie session, or
+                   express + connect-mongo on Node.js) and drive /healthz and
+                   /views with N keep-alive connections (default 32, each its own
+                   session) for S seconds per route (default 10); prints req/s,
+                   p50, p99, errors, counter violations, server CPU per request
+                   and the session overhead; --pin puts the server on CPU 0 and
+                   the generator on CPU 1, --runs N prints the medians of N runs
+                   (try: ./build.sh load --help)
 USAGE
 }
 

@@ -22,6 +22,21 @@ internal sealed class HandshakeTests : WireServerTest
     }
 
     [Test]
+    public async Task A_lowercase_ismaster_over_OP_QUERY_is_answered_as_mongod_answers_the_Node_js_driver_s_handshake()
+    {
+        using var socket = await OpQuerySocket.ConnectAsync(Server.Port);
+
+        var reply = await socket.RunAsync("admin", new BsonDocument { { "ismaster", 1 }, { "helloOk", true } });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply["ok"].ToDouble(), Is.EqualTo(1.0));
+            Assert.That(reply["ismaster"], Is.EqualTo(BsonBoolean.True));
+            Assert.That(reply["helloOk"], Is.EqualTo(BsonBoolean.True));
+        });
+    }
+
+    [Test]
     public async Task Monitoring_moves_on_to_hello_after_the_server_says_helloOk()
     {
         using var client = Connect(Server.ConnectionString, "heartbeatFrequencyMS=500");

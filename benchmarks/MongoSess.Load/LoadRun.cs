@@ -6,17 +6,17 @@ namespace MongoSessions.Load;
 /// Drives <c>/healthz</c> and <c>/views</c> in turn, each with its own set of keep-alive connections, alternating in
 /// short slices so that a drift in the machine's load affects both routes alike.
 /// </summary>
-internal sealed class LoadRun(DemoChild demo, LoadOptions options)
+internal sealed class LoadRun(ServerChild server, LoadOptions options)
 {
     public RouteStats Health { get; } = new("/healthz");
 
     public RouteStats Views { get; } = new("/views");
 
-    /// <summary>CPU used by this process (the generator, and the wire server with --store mongodb) while measuring, in cores.</summary>
+    /// <summary>CPU used by this process (the generator, and the wire server when the stack has one) while measuring, in cores.</summary>
     public double GeneratorCores { get; private set; }
 
-    /// <summary>CPU used by the demo server while measuring, in cores.</summary>
-    public double DemoCores { get; private set; }
+    /// <summary>CPU used by the server under load while measuring, in cores.</summary>
+    public double ServerCores { get; private set; }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -29,7 +29,7 @@ internal sealed class LoadRun(DemoChild demo, LoadOptions options)
             await PhaseAsync(views, options.WarmupSeconds, stats: null, cancellationToken);
             var self = Process.GetCurrentProcess();
             var selfCpu = self.TotalProcessorTime;
-            var demoCpu = demo.CpuTime;
+            var serverCpu = server.CpuTime;
             var wall = Stopwatch.StartNew();
             // one-second slices in the order healthz, views, views, healthz, ...: the load of a shared machine drifts,
             // and fine interleaving gives both routes the same share of it
@@ -43,7 +43,7 @@ internal sealed class LoadRun(DemoChild demo, LoadOptions options)
             }
             self.Refresh();
             GeneratorCores = (self.TotalProcessorTime - selfCpu).TotalSeconds / wall.Elapsed.TotalSeconds;
-            DemoCores = (demo.CpuTime - demoCpu).TotalSeconds / wall.Elapsed.TotalSeconds;
+            ServerCores = (server.CpuTime - serverCpu).TotalSeconds / wall.Elapsed.TotalSeconds;
             Views.CounterViolations = views.Sum(worker => worker.TotalCounterViolations);
             Health.Reconnects = health.Sum(worker => worker.Reconnects);
             Views.Reconnects = views.Sum(worker => worker.Reconnects);
@@ -58,7 +58,7 @@ internal sealed class LoadRun(DemoChild demo, LoadOptions options)
     }
 
     private List<LoadWorker> Workers(string path, bool checkCounter) =>
-        Enumerable.Range(0, options.Connections).Select(_ => new LoadWorker(demo.Port, path, checkCounter)).ToList();
+        Enumerable.Range(0, options.Connections).Select(_ => new LoadWorker(server.Port, path, checkCounter)).ToList();
 
     private async Task PhaseAsync(List<LoadWorker> workers, double seconds, RouteStats? stats, CancellationToken cancellationToken)
     {
@@ -74,7 +74,7 @@ internal sealed class LoadRun(DemoChild demo, LoadOptions options)
         }
         var self = Process.GetCurrentProcess();
         var selfCpu = self.TotalProcessorTime;
-        var demoCpu = demo.CpuTime;
+        var serverCpu = server.CpuTime;
         long stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var elapsed = Stopwatch.StartNew();
         await Task.WhenAll(workers.Select(worker => Task.Run(() => worker.RunAsync(stopAt, cancellationToken), cancellationToken)));
@@ -84,7 +84,7 @@ internal sealed class LoadRun(DemoChild demo, LoadOptions options)
             return;
         }
         self.Refresh();
-        stats.AddElapsed(elapsed.Elapsed, demo.CpuTime - demoCpu, self.TotalProcessorTime - selfCpu);
+        stats.AddElapsed(elapsed.Elapsed, server.CpuTime - serverCpu, self.TotalProcessorTime - selfCpu);
         foreach (var worker in workers)
         {
             stats.Add(worker);

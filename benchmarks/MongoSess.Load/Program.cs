@@ -1,6 +1,5 @@
 using System.Globalization;
 using MongoSessions.Load;
-using MongoSessions.Tests.Support.MongoWire;
 
 if (args.Any(a => a is "--help" or "-h"))
 {
@@ -20,98 +19,78 @@ catch (FormatException error)
     return 2;
 }
 
-// the whole run is bounded: warm-up and measurement of both routes, plus a minute to start and stop
-using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2 * (options.Seconds + options.WarmupSeconds) + 60));
+using var stopping = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
-    deadline.Cancel();
+    stopping.Cancel();
 };
 
-MongoWireServer? wire = null;
-string? sessionsDirectory = null;
-var demoArgs = new List<string> { "--store", options.Store };
-switch (options.Store)
-{
-    case "mongodb":
-        wire = MongoWireServer.Start();
-        demoArgs.AddRange(["--mongo", $"{wire.ConnectionString}loadtest?maxPoolSize=64"]);
-        break;
-    case "file":
-        sessionsDirectory = Directory.CreateTempSubdirectory("mongosess-load-").FullName;
-        demoArgs.AddRange(["--sessions-dir", sessionsDirectory]);
-        break;
-}
-
+var results = new List<RunResult>();
 try
 {
-    using var demo = await DemoChild.StartAsync(demoArgs);
-    var firstViews = await FirstViewsAsync(demo, deadline.Token);
-    var run = new LoadRun(demo, options);
-    await run.RunAsync(deadline.Token);
-    Print(options, run);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"startup: the demo listened {demo.TimeToListening.TotalMilliseconds:0} ms after its process started (store connected), and answered its first /views (the first store write, on a cold path) {firstViews.TotalMilliseconds:0} ms after it started"));
-    return run.Health.Errors + run.Views.Errors + run.Views.CounterViolations == 0 ? 0 : 1;
+    if (options.Stack == "connect-mongo")
+    {
+        ConnectMongoApp.EnsureInstalled();
+    }
+    if (options.Pin)
+    {
+        // before the wire server and the generator's workers start threads, so that all of them inherit CPU 1
+        CpuPinning.PinThisProcessToCpu1();
+    }
+    for (int i = 1; i <= options.Runs; i++)
+    {
+        if (options.Runs > 1)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"## run {i} of {options.Runs}"));
+            Console.WriteLine();
+        }
+        results.Add(await RunOnceAsync(options, stopping.Token));
+        Console.WriteLine();
+    }
 }
 catch (Exception error) when (error is InvalidOperationException or TimeoutException or OperationCanceledException)
 {
     Console.Error.WriteLine($"error: {error.Message}");
     return 1;
 }
-finally
+
+if (options.Runs > 1)
 {
-    if (wire is not null)
+    LoadReport.PrintSummary(options, results);
+}
+return results.Sum(r => r.Errors + r.CounterViolations) == 0 ? 0 : 1;
+
+// one run: a fresh server (and wire server or sessions folder), warmed up, measured, printed
+static async Task<RunResult> RunOnceAsync(LoadOptions options, CancellationToken stopping)
+{
+    // bounded: warm-up and measurement of both routes, plus a minute to start and stop
+    using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+    deadline.CancelAfter(TimeSpan.FromSeconds(2 * (options.Seconds + options.WarmupSeconds) + 60));
+    string loadBefore = LoadReport.MachineLoadAverage();
+    await using var stack = new StackUnderTest(options);
+    int port = ServerChild.FreePort();
+    using var server = await ServerChild.StartAsync(port, stack.Command(port), options.Pin);
+    var firstViews = await FirstViewsAsync(server, deadline.Token);
+    var run = new LoadRun(server, options);
+    await run.RunAsync(deadline.Token);
+    LoadReport.PrintRun(options, stack, run);
+    if (options.Pin)
     {
-        await wire.DisposeAsync();
+        LoadReport.PrintPinning(server, stack);
     }
-    if (sessionsDirectory is not null)
-    {
-        Directory.Delete(sessionsDirectory, recursive: true);
-    }
+    // other work on a shared machine takes CPU from both pinned processes, which their own CPU times do not show
+    Console.WriteLine($"machine load average (1 min) before / after the run: {loadBefore} / {LoadReport.MachineLoadAverage()}");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"startup: the server listened {server.TimeToListening.TotalMilliseconds:0} ms after its process started (store connected), and answered its first /views (the first store write, on a cold path) {firstViews.TotalMilliseconds:0} ms after it started"));
+    return RunResult.Of(run);
 }
 
 // one request that writes a session, on a fresh connection, before anything else has warmed the path up
-static async Task<TimeSpan> FirstViewsAsync(DemoChild demo, CancellationToken cancellationToken)
+static async Task<TimeSpan> FirstViewsAsync(ServerChild server, CancellationToken cancellationToken)
 {
     using var http = new HttpClient();
-    using var reply = await http.GetAsync($"http://127.0.0.1:{demo.Port}/views", cancellationToken);
+    using var reply = await http.GetAsync($"http://127.0.0.1:{server.Port}/views", cancellationToken);
     reply.EnsureSuccessStatusCode();
-    return demo.SinceStart;
-}
-
-static void Print(LoadOptions options, LoadRun run)
-{
-    var inv = CultureInfo.InvariantCulture;
-    Console.WriteLine(string.Create(inv, $"MongoSess load: demo with the {options.Store} store, {options.Connections} keep-alive connections per route, {options.Seconds:0.#} s measured per route ({Environment.ProcessorCount} cores)"));
-    Console.WriteLine();
-    Console.WriteLine("| route | requests | req/s | p50 ms | p99 ms | errors | counter violations | demo CPU µs/req | generator CPU µs/req |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    foreach (var stats in new[] { run.Health, run.Views })
-    {
-        string violations = stats == run.Views ? stats.CounterViolations.ToString(inv) : "n/a";
-        Console.WriteLine(string.Create(inv,
-            $"| {stats.Route} | {stats.Requests} | {stats.RequestsPerSecond:0} | {stats.PercentileMilliseconds(0.50):0.00} | {stats.PercentileMilliseconds(0.99):0.00} | {stats.Errors} | {violations} | {stats.DemoMicrosecondsPerRequest:0.0} | {stats.GeneratorMicrosecondsPerRequest:0.0} |"));
-    }
-    Console.WriteLine();
-    foreach (var stats in new[] { run.Health, run.Views })
-    {
-        if (stats.FirstError is not null)
-        {
-            Console.WriteLine($"{stats.Route}: first error: {stats.FirstError}");
-        }
-    }
-    Console.WriteLine(string.Create(inv,
-        $"reconnects (HttpListener closes a keep-alive connection every 100 requests): /healthz {run.Health.Reconnects}, /views {run.Views.Reconnects}"));
-    double overhead = run.Health.RequestsPerSecond > 0 ? 1 - run.Views.RequestsPerSecond / run.Health.RequestsPerSecond : double.NaN;
-    Console.WriteLine(string.Create(inv, $"session overhead = 1 - rps(/views) / rps(/healthz) = {overhead:P1}"));
-    Console.WriteLine(string.Create(inv,
-        $"session CPU cost per request in the demo = CPU(/views) - CPU(/healthz) = {run.Views.DemoMicrosecondsPerRequest - run.Health.DemoMicrosecondsPerRequest:0.0} µs ({1 - run.Health.DemoMicrosecondsPerRequest / run.Views.DemoMicrosecondsPerRequest:P1} of a /views request)"));
-    if (options.Store == "mongodb")
-    {
-        Console.WriteLine(string.Create(inv,
-            $"wire server CPU per /views request = generator process CPU(/views) - CPU(/healthz) = {run.Views.GeneratorMicrosecondsPerRequest - run.Health.GeneratorMicrosecondsPerRequest:0.0} µs"));
-    }
-    string generator = options.Store == "mongodb" ? "load generator + wire server" : "load generator";
-    Console.WriteLine(string.Create(inv, $"CPU while measuring: demo {run.DemoCores:0.00} cores, {generator} {run.GeneratorCores:0.00} cores (of {Environment.ProcessorCount})"));
+    return server.SinceStart;
 }

@@ -6,7 +6,7 @@ using System.Text;
 namespace MongoSessions.Load;
 
 /// <summary>
-/// One keep-alive HTTP/1.1 connection over a raw socket, just enough for the demo's small GET responses: it sends
+/// One keep-alive HTTP/1.1 connection over a raw socket, just enough for the servers' small GET responses: it sends
 /// a request, reads the status, Content-Length, Set-Cookie and the body, and allocates next to nothing per request,
 /// so that the generator stays out of the way of the server it measures.
 /// </summary>

@@ -31,20 +31,20 @@ internal sealed class RouteStats(string route)
         _latencyTicks.AddRange(worker.LatencyTicks);
     }
 
-    /// <summary>CPU the demo used while this route was measured.</summary>
-    public TimeSpan DemoCpu { get; private set; }
+    /// <summary>CPU the server used while this route was measured.</summary>
+    public TimeSpan ServerCpu { get; private set; }
 
     /// <summary>CPU this process (generator, and wire server with --store mongodb) used while this route was measured.</summary>
     public TimeSpan GeneratorCpu { get; private set; }
 
-    public double DemoMicrosecondsPerRequest => Requests > 0 ? DemoCpu.TotalMicroseconds / Requests : 0;
+    public double ServerMicrosecondsPerRequest => Requests > 0 ? ServerCpu.TotalMicroseconds / Requests : 0;
 
     public double GeneratorMicrosecondsPerRequest => Requests > 0 ? GeneratorCpu.TotalMicroseconds / Requests : 0;
 
-    public void AddElapsed(TimeSpan elapsed, TimeSpan demoCpu, TimeSpan generatorCpu)
+    public void AddElapsed(TimeSpan elapsed, TimeSpan serverCpu, TimeSpan generatorCpu)
     {
         Elapsed += elapsed;
-        DemoCpu += demoCpu;
+        ServerCpu += serverCpu;
         GeneratorCpu += generatorCpu;
     }
 

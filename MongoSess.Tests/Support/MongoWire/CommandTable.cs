@@ -13,12 +13,16 @@ internal static class CommandTable
         // the driver's first handshake on a connection is a legacy isMaster; monitoring moves on to hello after helloOk
         ["hello"] = (CommandKind.NoAuth, HelloCommand.Run),
         ["isMaster"] = (CommandKind.NoAuth, HelloCommand.Run),
+        // mongod's lowercase alias, which the Node.js driver sends for its handshake
+        ["ismaster"] = (CommandKind.NoAuth, HelloCommand.Run),
         ["ping"] = (CommandKind.NoAuth, AdminCommands.Ping),
         ["saslStart"] = (CommandKind.NoAuth, SaslCommands.Start),
         ["saslContinue"] = (CommandKind.NoAuth, SaslCommands.Continue),
         ["endSessions"] = (CommandKind.Any, AdminCommands.EndSessions),
         ["insert"] = (CommandKind.RetryableWrite, InsertCommand.Run),
         ["delete"] = (CommandKind.RetryableWrite, DeleteCommand.Run),
+        // connect-mongo's updateOne with upsert (the load harness's connect-mongo stack)
+        ["update"] = (CommandKind.RetryableWrite, UpdateCommand.Run),
         ["findAndModify"] = (CommandKind.RetryableWrite, FindAndModifyCommand.Run),
         ["find"] = (CommandKind.Read, FindCommand.Run),
         ["getMore"] = (CommandKind.Any, CursorCommands.GetMore),

@@ -13,6 +13,7 @@ internal static class MongoErrorCodes
     public const int PathNotViable = 28;
     public const int ConflictingUpdateOperators = 40;
     public const int CursorNotFound = 43;
+    public const int ImmutableField = 66;
     public const int CommandNotFound = 59;
     public const int CannotCreateIndex = 67;
     public const int IndexOptionsConflict = 85;
@@ -36,6 +37,7 @@ internal static class MongoErrorCodes
         [PathNotViable] = "PathNotViable",
         [ConflictingUpdateOperators] = "ConflictingUpdateOperators",
         [CursorNotFound] = "CursorNotFound",
+        [ImmutableField] = "ImmutableField",
         [CommandNotFound] = "CommandNotFound",
         [CannotCreateIndex] = "CannotCreateIndex",
         [IndexOptionsConflict] = "IndexOptionsConflict",

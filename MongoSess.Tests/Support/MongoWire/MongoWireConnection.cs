@@ -67,7 +67,7 @@ internal sealed class MongoWireConnection(MongoWireServer server, TcpClient clie
                 // the driver opens each connection with an OP_QUERY isMaster and authenticates it over OP_QUERY too
                 var query = OpQueryRequest.Parse(message);
                 string name = query.Command.ElementCount > 0 ? query.Command.GetElement(0).Name : "";
-                if (!query.FullCollectionName.EndsWith(".$cmd", StringComparison.Ordinal) || name is not ("isMaster" or "hello" or "saslStart" or "saslContinue"))
+                if (!query.FullCollectionName.EndsWith(".$cmd", StringComparison.Ordinal) || name is not ("isMaster" or "ismaster" or "hello" or "saslStart" or "saslContinue"))
                 {
                     throw new WireProtocolException($"OP_QUERY is only accepted for the handshake and authentication, not {name} on {query.FullCollectionName}.");
                 }

@@ -5,8 +5,11 @@ using System.Text;
 
 namespace MongoSessions.Load;
 
-/// <summary>The demo server as a child process on a free loopback port; killed when disposed or when this process exits.</summary>
-internal sealed class DemoChild : IDisposable
+/// <summary>
+/// The server under load (the demo, MinimalSession or the Node app) as a child process on a free loopback port, started
+/// under <c>taskset -c 0</c> when pinned; killed when disposed or when this process exits.
+/// </summary>
+internal sealed class ServerChild : IDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(30);
 
@@ -15,28 +18,37 @@ internal sealed class DemoChild : IDisposable
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _sinceStart = new();
 
-    private DemoChild(int port, IEnumerable<string> args)
+    private ServerChild(int port, ServerCommand command, bool pinToCpu0)
     {
         Port = port;
-        var start = new ProcessStartInfo("dotnet")
+        // taskset execs the server, so the process (its pid and CPU time) is the server's, and every thread it
+        // starts inherits the affinity
+        var start = new ProcessStartInfo(pinToCpu0 ? "taskset" : command.FileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = command.WorkingDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DemoServer.dll"));
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var arg in args)
+        if (pinToCpu0)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("0");
+            start.ArgumentList.Add(command.FileName);
+        }
+        foreach (var arg in command.Arguments)
         {
             start.ArgumentList.Add(arg);
         }
         start.Environment.Remove("MONGOSESS_KEYS");
+        foreach (var (name, value) in command.Environment)
+        {
+            start.Environment[name] = value;
+        }
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, line) => OnLine(line.Data);
         _process.ErrorDataReceived += (_, line) => OnLine(line.Data);
-        _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException($"the demo exited early:\n{Output}"));
+        _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException($"the server exited early:\n{Output}"));
         _sinceStart.Start();
         _process.Start();
         _process.BeginOutputReadLine();
@@ -45,6 +57,8 @@ internal sealed class DemoChild : IDisposable
     }
 
     public int Port { get; }
+
+    public int ProcessId => _process.Id;
 
     /// <summary>From starting the process to its "listening on" line: runtime start, JIT, and connecting the store.</summary>
     public TimeSpan TimeToListening { get; private set; }
@@ -57,7 +71,7 @@ internal sealed class DemoChild : IDisposable
         get { lock (_output) { return _output.ToString(); } }
     }
 
-    /// <summary>The CPU time the demo has used so far.</summary>
+    /// <summary>The CPU time the server has used so far.</summary>
     public TimeSpan CpuTime
     {
         get
@@ -67,17 +81,23 @@ internal sealed class DemoChild : IDisposable
         }
     }
 
-    public static async Task<DemoChild> StartAsync(IEnumerable<string> args)
+    /// <summary>Starts the server on <paramref name="port"/> and waits for its "listening on" line.</summary>
+    public static async Task<ServerChild> StartAsync(int port, ServerCommand command, bool pinToCpu0)
     {
-        var demo = new DemoChild(FreePort(), args);
+        var server = new ServerChild(port, command, pinToCpu0);
         try
         {
-            await demo._listening.Task.WaitAsync(s_startTimeout);
-            return demo;
+            await server._listening.Task.WaitAsync(s_startTimeout);
+            return server;
+        }
+        catch (TimeoutException)
+        {
+            server.Dispose();
+            throw new TimeoutException($"the server did not say it was listening within {s_startTimeout.TotalSeconds:0} s; its output:\n{server.Output}");
         }
         catch
         {
-            demo.Dispose();
+            server.Dispose();
             throw;
         }
     }
@@ -121,7 +141,7 @@ internal sealed class DemoChild : IDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
