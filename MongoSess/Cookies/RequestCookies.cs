@@ -200,22 +200,17 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
     }
 
     // HttpListener sends the cookies of response.Cookies (AppendCookie, SetCookie) as one comma-joined Set-Cookie line,
-    // which browsers read as a single cookie, and replaces every other Set-Cookie header with it: so before each of its
-    // own lines, MongoSess moves the application's cookies to lines of their own and empties the collection, and then
-    // puts its header collection in place so that cookies the application adds later get the same (SessionResponseHeaders)
+    // which browsers read as a single cookie, and replaces every other Set-Cookie header with it; MongoSess's header
+    // collection (SessionResponseHeaders) gives each its own line at send time. On a runtime where it cannot be put in
+    // place, the application's cookies are moved to lines of their own before each of MongoSess's lines instead.
     private void AppendSetCookie(string line, string? replacing)
     {
-        var applicationCookies = _response.Cookies;
-        if (applicationCookies.Count > 0)
+        _headers ??= SessionResponseHeaders.Install(_response);
+        if (_headers is null && _response.Cookies.Count > 0)
         {
-            foreach (Cookie cookie in applicationCookies)
-            {
-                _response.AppendHeader("Set-Cookie", SetCookieWriter.Render(cookie));
-            }
-            _response.Cookies = new CookieCollection();
+            SessionResponseHeaders.MoveCookiesToLines(_response, _response.Headers);
         }
         _response.AppendHeader("Set-Cookie", line);
-        _headers ??= SessionResponseHeaders.Install(_response);
         _headers?.Keep(line, replacing);
     }
 

@@ -79,16 +79,11 @@ internal sealed class SessionResponseHeaders : WebHeaderCollection
             base.Set(name, value);
             return;
         }
-        var cookies = _response.Cookies;
-        if (cookies.Count > 0)
+        if (_response.Cookies.Count > 0)
         {
             // HttpListener's rendering of response.Cookies (at send time, or the value it would put over this one):
             // every cookie gets a line of its own, next to the lines already set
-            foreach (Cookie cookie in cookies)
-            {
-                Add(name, SetCookieWriter.Render(cookie));
-            }
-            _response.Cookies = new CookieCollection();
+            MoveCookiesToLines(_response, this);
             return;
         }
         // the application replaces its Set-Cookie lines; MongoSess's stay
@@ -100,6 +95,16 @@ internal sealed class SessionResponseHeaders : WebHeaderCollection
                 Add(name, line);
             }
         }
+    }
+
+    /// <summary>Adds each of the response's <c>Cookies</c> to <paramref name="headers"/> as a Set-Cookie line of its own, and empties the collection.</summary>
+    public static void MoveCookiesToLines(HttpListenerResponse response, WebHeaderCollection headers)
+    {
+        foreach (Cookie cookie in response.Cookies)
+        {
+            headers.Add("Set-Cookie", SetCookieWriter.Render(cookie));
+        }
+        response.Cookies = new CookieCollection();
     }
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_webHeaders")]

@@ -45,7 +45,7 @@ public sealed partial class FileSessionStore
             System.IO.Directory.CreateDirectory(directory, OwnerOnly);
         }
         File.WriteAllBytes(marker, []);
-        // the session file is durable already; so is its place in the index once the directory is flushed
+        // once its directory is flushed, the marker survives a power cut (the session itself is in the journal)
         DirectorySync.Flush(directory);
     }
 

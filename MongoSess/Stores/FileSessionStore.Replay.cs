@@ -21,10 +21,24 @@ public sealed partial class FileSessionStore
             return;
         }
         bool durable = Durability != FileDurability.OperatingSystem;
+        // each session's last state over all the journals (null: ended), so each file is written once
+        var last = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
         int applied = 0;
         foreach (var (path, _) in journals)
         {
-            applied += Replay(path, durable);
+            applied += Replay(path, last);
+        }
+        foreach (var (name, record) in last)
+        {
+            var sessionPath = Path.Combine(Directory, name);
+            if (record is null)
+            {
+                TryDelete(sessionPath);
+            }
+            else
+            {
+                WriteFile(sessionPath, record, durable);
+            }
         }
         if (durable)
         {
@@ -42,7 +56,7 @@ public sealed partial class FileSessionStore
         _logger.LogInformation("Replayed {Count} session changes from {Journals} journal(s) left by a crash", applied, journals.Count);
     }
 
-    private int Replay(string journalPath, bool durable)
+    private int Replay(string journalPath, Dictionary<string, byte[]?> last)
     {
         var bytes = File.ReadAllBytes(journalPath);
         int offset = 0, applied = 0;
@@ -60,15 +74,7 @@ public sealed partial class FileSessionStore
                 _logger.LogWarning("Journal {File}: the last {Bytes} bytes are not a complete entry (a write cut short) and are ignored", Path.GetFileName(journalPath), rest.Length);
                 break;
             }
-            var sessionPath = Path.Combine(Directory, name);
-            if (rest[12] == Written)
-            {
-                WriteFile(sessionPath, rest.Slice(HeaderLength + NameLength, payload - NameLength).ToArray(), durable);
-            }
-            else
-            {
-                TryDelete(sessionPath);
-            }
+            last[name] = rest[12] == Written ? rest.Slice(HeaderLength + NameLength, payload - NameLength).ToArray() : null;
             applied++;
             offset += HeaderLength + payload;
         }

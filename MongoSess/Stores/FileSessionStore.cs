@@ -32,7 +32,7 @@ public sealed partial class FileSessionStore : ISessionStore
     // that runs the checkpoints
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _dirty = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task? _flusher;
+    private readonly Task? _checkpoints;
     private readonly ILogger _logger;
 
     /// <summary>Creates the store, creating the directory (owner-only on Unix) when it does not exist.</summary>
@@ -82,7 +82,7 @@ public sealed partial class FileSessionStore : ISessionStore
         }
         if (checkpointInterval != Timeout.InfiniteTimeSpan)
         {
-            _flusher = CheckpointPeriodicallyAsync(checkpointInterval, _stopping.Token);
+            _checkpoints = CheckpointPeriodicallyAsync(checkpointInterval, _stopping.Token);
         }
     }
 
@@ -272,9 +272,9 @@ public sealed partial class FileSessionStore : ISessionStore
             return;
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_flusher is not null)
+        if (_checkpoints is not null)
         {
-            await _flusher.ConfigureAwait(false);
+            await _checkpoints.ConfigureAwait(false);
         }
         // what the last second wrote reaches its files (and the disk) before the store is gone
         try
@@ -291,5 +291,6 @@ public sealed partial class FileSessionStore : ISessionStore
             _journal?.Dispose();
             _journal = null;
         }
+        _stopping.Dispose();
     }
 }
