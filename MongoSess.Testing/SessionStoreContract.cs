@@ -16,6 +16,12 @@ public abstract class SessionStoreContract
 
     protected abstract ISessionStore CreateStore();
 
+    /// <summary>
+    /// Whether the store honours <see cref="SessionUpdate.ExtendAfter"/> (moves the expiry only when it moves by that much)
+    /// rather than always moving it; either is allowed, and the contract checks that what the store reports is what it kept.
+    /// </summary>
+    protected virtual bool HonoursExtendAfter => false;
+
     [SetUp]
     public void CreateStoreForTest() => Store = CreateStore();
 
@@ -230,6 +236,36 @@ public abstract class SessionStoreContract
         Assert.That((await Store.LoadAsync(id, Now, default))!.ExpiresAt, Is.EqualTo(Later));
         Assert.That((await Store.UpdateAsync(Update(id, Set("b", 2)), default))!.BrowserSessionCookie, Is.True);
         Assert.That((await Store.LoadAsync(id, Now, default))!.BrowserSessionCookie, Is.True);
+    }
+
+    [Test]
+    public async Task Extend_after_moves_the_expiry_only_that_far_and_the_result_says_what_was_kept()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        var tenMinutes = TimeSpan.FromMinutes(10);
+
+        // one minute later than the stored expiry, where only a move of ten counts
+        var small = new SessionUpdate(id, Hash(id), [Set("b", 2)], Now.AddMinutes(1), Later.AddMinutes(1), createIfMissing: false) { ExtendAfter = tenMinutes };
+        var result = (await Store.UpdateAsync(small, default))!;
+        var stored = (await Store.LoadAsync(id, Now, default))!;
+        Assert.That(stored.Data.ToDictionary()["b"], Is.EqualTo(2), "the rest of the update applies either way");
+        Assert.That(stored.ExpiresAt, Is.EqualTo(result.ExpiresAt ?? Later.AddMinutes(1)), "the result reports the expiry the store kept");
+        Assert.That(stored.ExpiresAt, Is.EqualTo(HonoursExtendAfter ? Later : Later.AddMinutes(1)));
+
+        // twenty minutes later: moved by every store
+        var large = new SessionUpdate(id, Hash(id), [Set("c", 3)], Now.AddMinutes(20), Later.AddMinutes(20), createIfMissing: false) { ExtendAfter = tenMinutes };
+        result = (await Store.UpdateAsync(large, default))!;
+        Assert.That(result.ExpiresAt ?? Later.AddMinutes(20), Is.EqualTo(Later.AddMinutes(20)));
+        Assert.That((await Store.LoadAsync(id, Now, default))!.ExpiresAt, Is.EqualTo(Later.AddMinutes(20)));
+
+        if (HonoursExtendAfter)
+        {
+            // earlier than the stored expiry: never moved back
+            var earlier = new SessionUpdate(id, Hash(id), [], Now, Later, createIfMissing: false) { ExtendAfter = TimeSpan.Zero };
+            Assert.That((await Store.UpdateAsync(earlier, default))!.ExpiresAt, Is.EqualTo(Later.AddMinutes(20)));
+            Assert.That((await Store.LoadAsync(id, Now, default))!.ExpiresAt, Is.EqualTo(Later.AddMinutes(20)));
+        }
     }
 
     [Test]

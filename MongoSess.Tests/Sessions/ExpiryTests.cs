@@ -79,7 +79,7 @@ public sealed class ExpiryTests : SessionTestBase
             Clock.Advance(TimeSpan.FromHours(1));
             var visit = await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + cookie);
             Assert.That(RawHttp.Body(visit), Does.StartWith($"{hour + 1} "));
-            Assert.That(RawHttp.HeaderLines(visit, "Set-Cookie").Single(), Does.Contain($"Max-Age={(8 - hour) * 3600}"));
+            Assert.That(RawHttp.HeaderLines(visit, "Set-Cookie"), Is.Empty, "an hour is less than TouchAfter: the cookie the browser holds still ends at the deadline");
         }
         Clock.Advance(TimeSpan.FromHours(1));
         Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server.Port, "GET", "/peek", "Cookie: " + cookie)), Is.EqualTo("0"), "ended at 8 hours despite activity");
@@ -161,12 +161,91 @@ public sealed class ExpiryTests : SessionTestBase
         Assert.That(expired, Does.StartWith("sess=" + id).And.Not.Contain("Max-Age").And.Not.Contain("Expires"));
         Assert.That((await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!.ExpiresAt, Is.EqualTo(before), "the stored expiry is unchanged");
 
-        var later = RawHttp.HeaderLines(await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + cookie), "Set-Cookie").Single();
-        Assert.That(later, Does.Not.Contain("Max-Age"));
+        // two days on, a write moves the stored expiry; the browser-session cookie it would send is the one the browser
+        // holds, byte for byte, so none is sent, and none with a lifetime either
+        Clock.Advance(TimeSpan.FromDays(2));
+        var later = await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + cookie);
+        Assert.That(RawHttp.Body(later), Does.StartWith("2 "));
+        Assert.That(RawHttp.HeaderLines(later, "Set-Cookie"), Is.Empty);
+        var record = (await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!;
+        Assert.That(record.BrowserSessionCookie, Is.True);
+        Assert.That(record.ExpiresAt, Is.EqualTo(Clock.GetUtcNow().AddDays(14)), "the write moved the stored expiry");
     }
 
     [Test]
-    public async Task Cookie_lifetime_follows_the_stored_expiry_on_every_write()
+    public async Task A_write_moves_the_expiry_and_resends_the_cookie_only_once_it_moves_by_touch_after()
+    {
+        ServeRoutes();
+        var cookie = await StartAsync();
+        var id = cookie[5..25];
+        var created = (await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!.ExpiresAt;
+        Store.Reset();
+
+        // a day is less than TouchAfter (1.4 days by default): the write is stored, the expiry and the cookie stay
+        Clock.Advance(TimeSpan.FromDays(1));
+        var early = await RawHttp.SendAsync(Server!.Port, "GET", "/", "Cookie: " + cookie);
+        Assert.That(RawHttp.Body(early), Does.StartWith("2 "));
+        Assert.That(RawHttp.HeaderLines(early, "Set-Cookie"), Is.Empty);
+        Assert.That(RawHttp.HeaderLines(early, "Cache-Control"), Is.Empty, "no cookie, so nothing for a cache to leak");
+        Assert.That((await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!.ExpiresAt, Is.EqualTo(created));
+
+        // half a day more: due, so the same single update moves it, and the cookie follows
+        Clock.Advance(TimeSpan.FromHours(12));
+        var due = await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + cookie);
+        Assert.That(RawHttp.Body(due), Does.StartWith("3 "));
+        var stored = (await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!.ExpiresAt;
+        Assert.That(stored, Is.EqualTo(Clock.GetUtcNow().AddDays(14)));
+        Assert.That(RawHttp.HeaderLines(due, "Set-Cookie").Single(), Does.Contain("Max-Age=1209600").And.Contain("Expires=" + stored.UtcDateTime.ToString("r")));
+        Assert.That(Store.Calls(nameof(ISessionStore.UpdateAsync)), Is.EqualTo(2), "one store call per write, moved or not");
+    }
+
+    [Test]
+    public async Task A_browser_session_cookie_is_sent_once_and_again_only_to_re_sign_it()
+    {
+        var options = Options();
+        options.Cookie.MaxAge = TimeSpan.Zero;
+        options.TouchAfter = TimeSpan.Zero;
+        await ReconnectAsync(options);
+        ServeRoutes();
+        var start = await RawHttp.SendAsync(Server!.Port, "GET", "/");
+        Assert.That(RawHttp.HeaderLines(start, "Set-Cookie").Single(), Does.Not.Contain("Max-Age"));
+        var cookie = "sess=" + SessionCookieValue(start);
+        Clock.Advance(TimeSpan.FromHours(1));
+        var visit = await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + cookie);
+        Assert.That(RawHttp.HeaderLines(visit, "Set-Cookie"), Is.Empty, "the expiry moved (TouchAfter is zero), the cookie has no lifetime to move");
+        Assert.That((await Store.Inner.LoadAsync(cookie[5..25], Clock.GetUtcNow(), default))!.ExpiresAt, Is.EqualTo(Clock.GetUtcNow().AddDays(14)));
+
+        // after a key rotation the same write re-signs the cookie with the new key
+        var rotated = Options(new Keyring(Keyring.GenerateSecret(), Secret));
+        rotated.Cookie.MaxAge = TimeSpan.Zero;
+        await ReconnectAsync(rotated);
+        var resigned = await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + cookie);
+        Assert.That(RawHttp.Body(resigned), Does.StartWith("3 "));
+        var line = RawHttp.HeaderLines(resigned, "Set-Cookie").Single();
+        Assert.That(line, Does.StartWith("sess=" + cookie[5..26]).And.Not.StartWith(cookie).And.Not.Contain("Max-Age"));
+    }
+
+    [Test]
+    public async Task A_touch_interval_longer_than_the_idle_timeout_still_keeps_an_active_session_alive()
+    {
+        var options = Options();
+        options.Expires = TimeSpan.FromMinutes(30);
+        options.TouchAfter = TimeSpan.FromHours(2);
+        await ReconnectAsync(options);
+        ServeRoutes();
+        var cookie = await StartAsync();
+        for (int visit = 2; visit <= 6; visit++)
+        {
+            // every 20 minutes for 100 minutes: each write is past half the idle timeout since the last move
+            Clock.Advance(TimeSpan.FromMinutes(20));
+            Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server!.Port, "GET", "/", "Cookie: " + cookie)), Does.StartWith($"{visit} "));
+        }
+        Clock.Advance(TimeSpan.FromMinutes(20));
+        Assert.That(RawHttp.Body(await RawHttp.SendAsync(Server!.Port, "GET", "/peek", "Cookie: " + cookie)), Is.EqualTo("6"));
+    }
+
+    [Test]
+    public async Task Cookie_lifetime_follows_the_stored_expiry_when_a_write_moves_it()
     {
         ServeRoutes();
         var cookie = await StartAsync();

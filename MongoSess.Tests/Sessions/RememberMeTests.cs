@@ -76,6 +76,15 @@ public sealed class RememberMeTests : SessionTestBase
         Assert.That(CookieLine(visit), Does.Contain("Max-Age=2592000"));
         Assert.That(await StoredExpiryAsync(key), Is.EqualTo(Clock.GetUtcNow().Add(Month)));
         Assert.That(Store.Calls(nameof(ISessionStore.UpdateAsync)), Is.EqualTo(2), "the write, then its expiry moved to the session's own timeout");
+
+        // a minute later the store's expiry is right for the session's own timeout: one update, no cookie
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        Store.Reset();
+        var soon = await RawHttp.SendAsync(Server.Port, "GET", "/views", cookie);
+        Assert.That(RawHttp.Body(soon), Is.EqualTo("2"));
+        Assert.That(RawHttp.HeaderLines(soon, "Set-Cookie"), Is.Empty);
+        Assert.That(await StoredExpiryAsync(key), Is.EqualTo(Clock.GetUtcNow().Add(Month) - TimeSpan.FromMinutes(1)));
+        Assert.That(Store.Calls(nameof(ISessionStore.UpdateAsync)), Is.EqualTo(1));
     }
 
     [Test]

@@ -16,6 +16,8 @@ public sealed class EncryptedMemorySessionStoreTests : SessionStoreContract
     internal static ISessionStore Encrypted(ISessionStore inner) => new EncryptingSessionStore(inner, Keys, NullLogger.Instance);
 
     protected override ISessionStore CreateStore() => Encrypted(new MemorySessionStore());
+
+    protected override bool HonoursExtendAfter => true;
 }
 
 [TestFixture]
@@ -25,6 +27,8 @@ public sealed class EncryptedFileSessionStoreTests : SessionStoreContract
 
     // each attempt is a file read and an fsynced write, and writers on one session retry: fewer rounds
     protected override int UpdatesPerWorker => 20;
+
+    protected override bool HonoursExtendAfter => true;
 
     protected override ISessionStore CreateStore()
     {

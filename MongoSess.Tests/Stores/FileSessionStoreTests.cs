@@ -11,6 +11,8 @@ public sealed class FileSessionStoreTests : SessionStoreContract
     private string _directory = null!;
     private ListLoggerFactory _logs = null!;
 
+    protected override bool HonoursExtendAfter => true;
+
     protected override ISessionStore CreateStore()
     {
         _directory = Path.Combine(Path.GetTempPath(), "mongosess-tests", Guid.NewGuid().ToString("N"));

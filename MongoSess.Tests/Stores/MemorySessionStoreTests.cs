@@ -7,4 +7,6 @@ namespace MongoSessions.Tests.Stores;
 public sealed class MemorySessionStoreTests : SessionStoreContract
 {
     protected override ISessionStore CreateStore() => new MemorySessionStore();
+
+    protected override bool HonoursExtendAfter => true;
 }

@@ -22,8 +22,12 @@ internal interface ISessionTransport
     /// <summary>The sessionless CSRF token the browser presented, or null (never for a bearer token).</summary>
     string? SessionlessCsrfToken { get; }
 
-    /// <summary>Hands the (new or refreshed) token out, with the session's expiry.</summary>
-    void WriteSession(string token, DateTimeOffset expiresAt, bool browserSession, bool ownLifetime, DateTimeOffset now);
+    /// <summary>
+    /// Hands the (new or refreshed) token out, with the session's expiry; skips it when the client already holds exactly
+    /// what it would get (the same token under the current key, without a lifetime to move), unless
+    /// <paramref name="kindChanged"/> says its kind or lifetime changed.
+    /// </summary>
+    void WriteSession(string token, DateTimeOffset expiresAt, bool browserSession, bool ownLifetime, DateTimeOffset now, bool kindChanged);
 
     /// <summary>Tells the client to drop its token.</summary>
     void WriteDeletion();

@@ -6,7 +6,8 @@ namespace MongoSessions.Cookies;
 
 /// <summary>
 /// The session cookie of one request and its response: reads and verifies the cookie the browser sent, and writes
-/// the one it gets back (one Set-Cookie line, replaced if written twice, with Cache-Control: no-store).
+/// the one it gets back when that changes anything (one Set-Cookie line, replaced if written twice, with
+/// Cache-Control: no-store).
 /// </summary>
 internal sealed class RequestCookies : PresentedToken, ISessionTransport
 {
@@ -86,9 +87,11 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
     /// <summary>
     /// Sends the session cookie; its lifetime follows <paramref name="expiresAt"/> (the session's effective expiry), or
     /// the shorter <see cref="SessionCookieOptions.MaxAge"/>, unless it is a browser-session cookie. A session with a
-    /// lifetime of its own (<paramref name="ownLifetime"/>, remember me) gets a cookie that follows it exactly.
+    /// lifetime of its own (<paramref name="ownLifetime"/>, remember me) gets a cookie that follows it exactly. A
+    /// browser-session cookie the browser presented, verified under the current key, is not sent again unless
+    /// <paramref name="kindChanged"/>: it would be the same bytes.
     /// </summary>
-    public void WriteSession(string token, DateTimeOffset expiresAt, bool browserSession, bool ownLifetime, DateTimeOffset now)
+    public void WriteSession(string token, DateTimeOffset expiresAt, bool browserSession, bool ownLifetime, DateTimeOffset now, bool kindChanged)
     {
         // an explicit MaxAge may shorten the cookie, never make it outlive the session it names (idle or absolute expiry)
         var remaining = expiresAt - now;
@@ -99,6 +102,11 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
         ReadOnlySpan<byte> knownMac = default;
         if (_verifiedMacIsCurrent && token == VerifiedToken)
         {
+            if (lifetime is null && !kindChanged && _written is null)
+            {
+                // the browser holds this browser-session cookie already, byte for byte: nothing to move, nothing to send
+                return;
+            }
             knownMac = _verifiedMac;
         }
         Write(SetCookieWriter.BuildSigned(Options, token, Options.Keys!, knownMac, lifetime, now, IsSecure()));

@@ -219,5 +219,6 @@ internal sealed class EncryptingSessionStore : ISessionStore
             FlashValues = local.FlashValues,
             CsrfToken = stored.CsrfToken,
             IdleTimeout = stored.IdleTimeout,
+            ExpiresAt = stored.ExpiresAt,
         };
 }

@@ -26,7 +26,7 @@ internal sealed partial class RequestSession
                 record.Flash.Document.Clear();
             }
             record.ExpiresAt = expiresAt;
-            SendCookie(expiresAt, record.AbsoluteExpiresAt, record.BrowserSessionCookie, now);
+            SendCookie(expiresAt, record.AbsoluteExpiresAt, record.BrowserSessionCookie, now, kindChanged: false);
         }
         catch (MongoSessException e)
         {
@@ -38,9 +38,17 @@ internal sealed partial class RequestSession
         }
     }
 
-    // the session was last extended at ExpiresAt - Expires; a read extends it again once TouchAfter has passed since
+    // the session was last extended at ExpiresAt - IdleTimeout; a read extends it again once TouchAfter has passed since
     private bool IsTouchDue(SessionRecord record, DateTimeOffset now) =>
-        _client.TouchAfter != Timeout.InfiniteTimeSpan && now - (record.ExpiresAt - IdleTimeout) >= _client.TouchAfter;
+        TouchAfter is { } touchAfter && now - (record.ExpiresAt - IdleTimeout) >= touchAfter;
+
+    // how far a request must be able to move the idle expiry before it moves it: TouchAfter, but at most half the idle
+    // timeout, so that a session in use never expires for want of a touch; null when TouchAfter is infinite (reads then
+    // never move it, and writes always do)
+    private TimeSpan? TouchAfter =>
+        _client.TouchAfter == Timeout.InfiniteTimeSpan ? null
+        : _client.TouchAfter < IdleTimeout / 2 ? _client.TouchAfter
+        : IdleTimeout / 2;
 
     // keeps the copy later reads use in step with this request's writes, without reading the session back; increments
     // take the store's value, which includes concurrent requests' increments
@@ -83,25 +91,37 @@ internal sealed partial class RequestSession
 
     /// <summary>
     /// Sends the session cookie. Its expiry is the session's: the earlier of the idle and the absolute expiry, which
-    /// the cookie options may only shorten.
+    /// the cookie options may only shorten. <paramref name="kindChanged"/>: this request changed the cookie's kind or
+    /// lifetime (remember me, <c>ExpireAsync</c>), so even a browser-session cookie the browser holds must be replaced.
     /// </summary>
-    private void SendCookie(DateTimeOffset idleExpiry, DateTimeOffset? absoluteExpiry, bool browserSession, DateTimeOffset now) =>
-        _cookies.WriteSession(_token!, absoluteExpiry is { } absolute && absolute < idleExpiry ? absolute : idleExpiry, browserSession, ownLifetime: _idleTimeout is not null, now);
+    private void SendCookie(DateTimeOffset idleExpiry, DateTimeOffset? absoluteExpiry, bool browserSession, DateTimeOffset now, bool kindChanged = false) =>
+        _cookies.WriteSession(
+            _token!, absoluteExpiry is { } absolute && absolute < idleExpiry ? absolute : idleExpiry, browserSession, ownLifetime: _idleTimeout is not null, now, kindChanged);
 
     /// <summary>The session's idle timeout: its own (remember me), as far as this request knows it, or the configured one.</summary>
     private TimeSpan IdleTimeout => _idleTimeout ?? _client.Expires;
 
-    // a write that did not follow a load assumed the configured idle timeout; a session with one of its own (the store
-    // says so in the write's result) gets its expiry corrected with one more small update, so store and cookie agree
-    private async Task<DateTimeOffset> ReconcileIdleTimeoutAsync(SessionWriteResult result, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    // the idle expiry the store kept after a write, and whether the write moved it: a store that honours ExtendAfter
+    // reports the one it kept; one that does not (null) always sets the write's. A write that did not follow a load
+    // assumed the configured idle timeout; a session with one of its own (the store says so in the write's result) gets
+    // its expiry corrected with one more small update when that moves it, so store and cookie agree
+    private async Task<(DateTimeOffset ExpiresAt, bool Moved)> ReconcileIdleTimeoutAsync(
+        SessionWriteResult result, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
+        bool moved = result.ExpiresAt is not { } kept || kept == expiresAt;
+        var current = moved ? expiresAt : result.ExpiresAt!.Value;
         if (result.IdleTimeout == _idleTimeout)
         {
-            return expiresAt;
+            return (current, moved);
         }
         _idleTimeout = result.IdleTimeout;
         var corrected = now + IdleTimeout;
+        if (!moved && TouchAfter is { } touchAfter && corrected - current < touchAfter)
+        {
+            // the store kept an expiry that is already right for the session's own timeout
+            return (current, false);
+        }
         var update = new SessionUpdate(_key!, _tokenHash!, [], now, corrected, createIfMissing: false);
-        return await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is null ? expiresAt : corrected;
+        return await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is null ? (current, moved) : (corrected, true);
     }
 }

@@ -84,6 +84,9 @@ internal sealed partial class RequestSession
                     BrowserSessionCookie = lifetime?.BrowserSession,
                     UserId = userId,
                     ClientInfo = clientInfo,
+                    // like a read, a write moves the idle expiry (and re-sends a cookie that carries it) only once it is
+                    // due; the store decides in the same atomic step, so browser and store keep agreeing
+                    ExtendAfter = lifetime is null ? TouchAfter : null,
                 };
                 if (await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is { } result)
                 {
@@ -96,9 +99,12 @@ internal sealed partial class RequestSession
                     {
                         _idleTimeout = set.IdleTimeout;
                     }
-                    expiresAt = await ReconcileIdleTimeoutAsync(result, now, expiresAt, cancellationToken).ConfigureAwait(false);
+                    (expiresAt, bool moved) = await ReconcileIdleTimeoutAsync(result, now, expiresAt, cancellationToken).ConfigureAwait(false);
                     UpdateCachedCopy(operations, result, expiresAt);
-                    SendCookie(expiresAt, result.AbsoluteExpiresAt, result.BrowserSessionCookie, now);
+                    if (moved || _cookies.SignedWithOldKey)
+                    {
+                        SendCookie(expiresAt, result.AbsoluteExpiresAt, result.BrowserSessionCookie, now, kindChanged: lifetime is not null);
+                    }
                     return result;
                 }
                 // ended, expired or replaced elsewhere: that session must never come back
@@ -162,7 +168,7 @@ internal sealed partial class RequestSession
             {
                 _record.BrowserSessionCookie = true;
             }
-            SendCookie(now, null, browserSession: true, now);
+            SendCookie(now, null, browserSession: true, now, kindChanged: true);
         }
     }
 
@@ -210,7 +216,7 @@ internal sealed partial class RequestSession
                 return false;
             }
             Name(token, _state);
-            expiresAt = await ReconcileIdleTimeoutAsync(result, now, expiresAt, cancellationToken).ConfigureAwait(false);
+            (expiresAt, _) = await ReconcileIdleTimeoutAsync(result, now, expiresAt, cancellationToken).ConfigureAwait(false);
             UpdateCachedCopy(operations, result, expiresAt);
             SendCookie(expiresAt, result.AbsoluteExpiresAt, result.BrowserSessionCookie, now);
             SessionMetrics.Regenerated();

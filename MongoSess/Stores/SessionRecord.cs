@@ -178,7 +178,7 @@ public sealed class SessionRecord
         // flash entries have unique names, so flash operations cannot fail once the data's have not
         var results = Data.Apply(dataOperations);
         var flashResults = flashOperations is null ? null : Flash.Apply(flashOperations);
-        if (update.ExpiresAt is { } expiresAt)
+        if (update.ExpiresAt is { } expiresAt && (update.ExtendAfter is not { } extendAfter || expiresAt - ExpiresAt >= extendAfter))
         {
             ExpiresAt = expiresAt;
         }
@@ -208,8 +208,8 @@ public sealed class SessionRecord
             TokenReplacedAt = Truncate(update.Now);
         }
         return flashResults is null
-            ? new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken, IdleTimeout = IdleTimeout }
-            : new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken, IdleTimeout = IdleTimeout, FlashValues = flashResults };
+            ? new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken, IdleTimeout = IdleTimeout, ExpiresAt = ExpiresAt }
+            : new SessionWriteResult(results, BrowserSessionCookie, AbsoluteExpiresAt) { CsrfToken = CsrfToken, IdleTimeout = IdleTimeout, ExpiresAt = ExpiresAt, FlashValues = flashResults };
     }
 
     /// <summary>Creates the record a <see cref="SessionUpdate"/> with <see cref="SessionUpdate.CreateIfMissing"/> makes.</summary>

@@ -52,6 +52,15 @@ public sealed class SessionUpdate
     public DateTimeOffset? ExpiresAt { get; }
 
     /// <summary>
+    /// When not null, move the expiry to <see cref="ExpiresAt"/> only if that moves it later by at least this much, in
+    /// the same atomic step as the rest of the update, and otherwise keep the stored one (MongoSess sets it on writes to
+    /// a session, from <see cref="MongoSessOptions.TouchAfter"/>, so that it re-sends the cookie only when the expiry
+    /// moves). A store that cannot make the expiry conditional may ignore it and always move the expiry; either way it
+    /// reports the expiry it kept in <see cref="SessionWriteResult.ExpiresAt"/>, or null there when it always moves it.
+    /// </summary>
+    public TimeSpan? ExtendAfter { get; init; }
+
+    /// <summary>
     /// True for a session key MongoSess has just generated: when no live session has the key, create one (created at
     /// <see cref="Now"/>, with <see cref="TokenHash"/>). False for a key that came from a cookie: never create it, so
     /// that an ended or expired session is never brought back.
@@ -101,6 +110,7 @@ public sealed class SessionUpdate
         new(Id, tokenHash, operations, Now, expiresAt, createIfMissing)
         {
             NewTokenHash = NewTokenHash,
+            ExtendAfter = ExtendAfter,
             AbsoluteExpiresAt = AbsoluteExpiresAt,
             CsrfToken = CsrfToken,
             ReplaceCsrfToken = ReplaceCsrfToken,

@@ -36,6 +36,13 @@ public sealed class SessionWriteResult
     /// <summary>Whether the session's cookie is a browser-session cookie.</summary>
     public bool BrowserSessionCookie { get; }
 
+    /// <summary>
+    /// The session's idle expiry after the update, for a store that honours <see cref="SessionUpdate.ExtendAfter"/>;
+    /// null when the store does not say, which means it set the update's <see cref="SessionUpdate.ExpiresAt"/> (when
+    /// there was one).
+    /// </summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>The session's own idle timeout (<see cref="SessionRecord.IdleTimeout"/>); null when it has none.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 }

@@ -68,7 +68,7 @@ public class RequestPathBenchmarks
         var session = new RequestSession(manager, cookies);
         string? id = session.Id;
         var now = DateTimeOffset.UtcNow;
-        cookies.WriteSession(cookies.VerifiedToken!, now.AddDays(14), browserSession: false, ownLifetime: false, now);
+        cookies.WriteSession(cookies.VerifiedToken!, now.AddDays(14), browserSession: false, ownLifetime: false, now, kindChanged: false);
         context.Response.Headers.Remove("Set-Cookie");
         return id;
     }
