@@ -213,6 +213,8 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
     // place, the application's cookies are moved to lines of their own before each of MongoSess's lines instead.
     private void AppendSetCookie(string line, string? replacing)
     {
+        // taken in hand at the first Set-Cookie line, which most requests never write (a cookie goes out when a session
+        // starts, is regenerated or its lifetime moves): a new collection and a copy of the headers set so far
         _headers ??= SessionResponseHeaders.Install(_response);
         if (_headers is null && _response.Cookies.Count > 0)
         {
@@ -229,9 +231,6 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
             return;
         }
         _varied = true;
-        // the first header MongoSess adds, usually before the application's own: the collection is taken in hand now,
-        // while it is empty (a new one is 300 bytes; one that holds headers costs about 2 KB to replace)
-        _headers ??= SessionResponseHeaders.Install(_response);
         var vary = _response.Headers["Vary"];
         if (vary is null)
         {

@@ -12,10 +12,11 @@ namespace MongoSessions.Benchmarks;
 /// What the server pays per request: a real <see cref="HttpListener"/> on a free loopback port, answering one
 /// keep-alive client (a raw socket, one request at a time) the way the demo does. <c>/healthz</c> writes a small text
 /// response; <c>/views</c> does the same after the demo's <c>/views</c> session work (<c>new MongoSess(ctx)</c>,
-/// <c>IncrementAsync("views")</c> on <see cref="MemorySessionStore"/>, which verifies the cookie and re-sends it
-/// signed). So <c>views - healthz</c> is MongoSess's cost per request as the server sees it: its own code plus the
-/// extra headers HttpListener formats and sends (<c>Set-Cookie</c>, <c>Vary</c>), the larger response on the socket and
-/// the garbage it all leaves. Each operation is one request; an invocation sends <see cref="Batch"/> of them over
+/// <c>IncrementAsync("views")</c> on <see cref="MemorySessionStore"/>, which verifies the cookie and sends none back:
+/// the browser holds it, and its lifetime moves only once per <c>TouchAfter</c>). So <c>views - healthz</c> is MongoSess's
+/// cost per request as the server sees it: its own code plus the extra header HttpListener formats and sends
+/// (<c>Vary</c>), the larger response on the socket and the garbage it all leaves. <c>/views</c> without a cookie starts a
+/// session on every request (a first visit: create, sign, <c>Set-Cookie</c>, <c>Cache-Control</c>). Each operation is one request; an invocation sends <see cref="Batch"/> of them over
 /// <see cref="Connections"/> keep-alive connections at once (each its own session), so the two cores stay busy and the
 /// time per request is the CPU it costs (server and client; the client's share is the same for both routes) rather
 /// than the latency of waking threads. The allocation column counts the whole process (server and client).
@@ -35,6 +36,7 @@ public class ServedRequestBenchmarks
 
     private KeepAliveClient[] _healthz = [];
     private KeepAliveClient[] _views = [];
+    private KeepAliveClient[] _newSessions = [];
     private KeepAliveClient[] _headers = [];
     private KeepAliveClient[] _headersInstalled = [];
 
@@ -51,6 +53,7 @@ public class ServedRequestBenchmarks
         _serving = ServeAsync(_listener, _stop.Token);
         _healthz = [.. Enumerable.Range(0, Connections).Select(_ => new KeepAliveClient(port, "/healthz"))];
         _views = [.. Enumerable.Range(0, Connections).Select(_ => new KeepAliveClient(port, "/views"))];
+        _newSessions = [.. Enumerable.Range(0, Connections).Select(_ => new KeepAliveClient(port, "/views", keepCookie: false))];
         _headers = [.. Enumerable.Range(0, Connections).Select(_ => new KeepAliveClient(port, "/headers"))];
         _headersInstalled = [.. Enumerable.Range(0, Connections).Select(_ => new KeepAliveClient(port, "/headers-installed"))];
         s_setCookie = SetCookieWriter.BuildSigned(MongoSess.DefaultClient!.Cookie, SessionToken.New(), keys, TimeSpan.FromDays(14), DateTimeOffset.UtcNow, secure: false);
@@ -69,7 +72,7 @@ public class ServedRequestBenchmarks
     public void Cleanup()
     {
         _stop?.Cancel();
-        foreach (var client in _healthz.Concat(_views).Concat(_headers).Concat(_headersInstalled))
+        foreach (var client in _healthz.Concat(_views).Concat(_newSessions).Concat(_headers).Concat(_headersInstalled))
         {
             client.Dispose();
         }
@@ -88,8 +91,11 @@ public class ServedRequestBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch, Description = "served: GET /healthz (no session), per request, 8 keep-alive connections")]
     public Task Healthz() => RunAsync(_healthz);
 
-    [Benchmark(OperationsPerInvoke = Batch, Description = "served: GET /views (verify, increment, re-sign, Set-Cookie), per request, 8 keep-alive connections")]
+    [Benchmark(OperationsPerInvoke = Batch, Description = "served: GET /views (verify, increment; the browser holds the cookie, none sent), per request, 8 keep-alive connections")]
     public Task Views() => RunAsync(_views);
+
+    [Benchmark(OperationsPerInvoke = Batch, Description = "served: GET /views without a cookie (a session started each time: create, sign, Set-Cookie)")]
+    public Task ViewsNewSession() => RunAsync(_newSessions);
 
     [Benchmark(OperationsPerInvoke = Batch, Description = "served: GET /healthz + MongoSess's headers (Vary, Set-Cookie), no session work")]
     public Task HealthzWithSessionHeaders() => RunAsync(_headers);
@@ -165,10 +171,11 @@ public class ServedRequestBenchmarks
     }
 
     /// <summary>
-    /// One keep-alive connection that sends GET requests one at a time and keeps the session cookie the server sets;
+    /// One keep-alive connection that sends GET requests one at a time and keeps the session cookie the server sets
+    /// (unless <c>keepCookie</c> is false: then every request comes without one, as a first visit does);
     /// reconnects when the server closes (HttpListener does every 100 requests, for both routes alike).
     /// </summary>
-    private sealed class KeepAliveClient(int port, string path) : IDisposable
+    private sealed class KeepAliveClient(int port, string path, bool keepCookie = true) : IDisposable
     {
         private readonly byte[] _buffer = new byte[8192];
         private Socket? _socket;
@@ -214,7 +221,7 @@ public class ServedRequestBenchmarks
                 {
                     close = true;
                 }
-                else if (Cookie is null && line.StartsWith("Set-Cookie: ", StringComparison.OrdinalIgnoreCase))
+                else if (keepCookie && Cookie is null && line.StartsWith("Set-Cookie: ", StringComparison.OrdinalIgnoreCase))
                 {
                     Cookie = line[12..line.IndexOf(';', StringComparison.Ordinal)];
                     _request = null;

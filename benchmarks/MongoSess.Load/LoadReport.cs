@@ -28,6 +28,8 @@ internal static class LoadReport
             }
         }
         Console.WriteLine(string.Create(s_inv,
+            $"warm-up ({options.WarmupSeconds:0.#} s per route, not counted): /healthz {run.WarmHealth.RequestsPerSecond:0} req/s at {run.WarmHealth.ServerMicrosecondsPerRequest:0.0} µs, /views {run.WarmViews.RequestsPerSecond:0} req/s at {run.WarmViews.ServerMicrosecondsPerRequest:0.0} µs of server CPU per request (the JIT still tiering up)"));
+        Console.WriteLine(string.Create(s_inv,
             $"reconnects (HttpListener closes a keep-alive connection every 100 requests): /healthz {run.Health.Reconnects}, /views {run.Views.Reconnects}"));
         Console.WriteLine(string.Create(s_inv, $"session overhead = 1 - rps(/views) / rps(/healthz) = {RunResult.Of(run).Overhead:P1}"));
         Console.WriteLine(string.Create(s_inv,
@@ -60,6 +62,35 @@ internal static class LoadReport
         Console.WriteLine(string.Create(s_inv,
             $"| median (errors, violations: total) | {RunResult.Median(runs, r => r.HealthRequestsPerSecond):0} | {RunResult.Median(runs, r => r.ViewsRequestsPerSecond):0} | {RunResult.Median(runs, r => r.Overhead):P1} | {RunResult.Median(runs, r => r.HealthServerMicroseconds):0.0} | {RunResult.Median(runs, r => r.ViewsServerMicroseconds):0.0} | {runs.Sum(r => r.Errors)} | {runs.Sum(r => r.CounterViolations)} |"));
     }
+
+    /// <summary>With <c>--versus</c>: the two stacks' figures side by side, run by run (each pair from one interleaved run).</summary>
+    public static void PrintComparison(LoadOptions options, LoadOptions versus, IReadOnlyList<RunResult> runs, IReadOnlyList<RunResult> versusRuns)
+    {
+        string name = StackName(options);
+        string other = StackName(versus);
+        Console.WriteLine();
+        Console.WriteLine($"comparison, {name} against {other} (each row one run, both servers in one interleaved schedule):");
+        Console.WriteLine();
+        Console.WriteLine($"| run | {name} /views req/s | {other} /views req/s | /views ratio | {name} overhead | {other} overhead |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        var ratios = new List<double>();
+        for (int i = 0; i < runs.Count; i++)
+        {
+            double ratio = runs[i].ViewsRequestsPerSecond / versusRuns[i].ViewsRequestsPerSecond;
+            ratios.Add(ratio);
+            Console.WriteLine(string.Create(s_inv,
+                $"| {i + 1} | {runs[i].ViewsRequestsPerSecond:0} | {versusRuns[i].ViewsRequestsPerSecond:0} | {ratio:0.000} | {runs[i].Overhead:P1} | {versusRuns[i].Overhead:P1} |"));
+        }
+        if (runs.Count > 1)
+        {
+            var sorted = ratios.Order().ToList();
+            double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+            Console.WriteLine(string.Create(s_inv,
+                $"| median | {RunResult.Median(runs, r => r.ViewsRequestsPerSecond):0} | {RunResult.Median(versusRuns, r => r.ViewsRequestsPerSecond):0} | {median:0.000} | {RunResult.Median(runs, r => r.Overhead):P1} | {RunResult.Median(versusRuns, r => r.Overhead):P1} |"));
+        }
+    }
+
+    private static string StackName(LoadOptions options) => options.Stack == "demo" ? $"demo ({options.Store})" : options.Stack;
 
     /// <summary>The first field of /proc/loadavg, or "n/a" where there is none.</summary>
     public static string MachineLoadAverage()

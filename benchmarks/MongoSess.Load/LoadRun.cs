@@ -8,9 +8,18 @@ namespace MongoSessions.Load;
 /// </summary>
 internal sealed class LoadRun(ServerChild server, LoadOptions options)
 {
+    private readonly ServerChild _server = server;
+    private readonly LoadOptions _options = options;
+
     public RouteStats Health { get; } = new("/healthz");
 
     public RouteStats Views { get; } = new("/views");
+
+    /// <summary>The warm-up, not counted in the figures: what the routes served while the JIT was still tiering up.</summary>
+    public RouteStats WarmHealth { get; } = new("/healthz");
+
+    /// <summary>The warm-up of <c>/views</c>, as <see cref="WarmHealth"/>.</summary>
+    public RouteStats WarmViews { get; } = new("/views");
 
     /// <summary>CPU used by this process (the generator, and the wire server when the stack has one) while measuring, in cores.</summary>
     public double GeneratorCores { get; private set; }
@@ -18,49 +27,97 @@ internal sealed class LoadRun(ServerChild server, LoadOptions options)
     /// <summary>CPU used by the server under load while measuring, in cores.</summary>
     public double ServerCores { get; private set; }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken) => RunAsync([this], cancellationToken);
+
+    /// <summary>
+    /// Runs several servers' loads in one interleaved schedule, one server at a time in each slice, so that the drift
+    /// of a shared machine's load touches them all alike: how two stacks are compared in one run.
+    /// </summary>
+    public static async Task RunAsync(IReadOnlyList<LoadRun> runs, CancellationToken cancellationToken)
     {
-        var health = Workers("/healthz", checkCounter: false);
-        var views = Workers("/views", checkCounter: true);
         try
         {
-            // warm-up: JIT, connections, sessions; not counted, except that a counter must still rise by one
-            await PhaseAsync(health, options.WarmupSeconds, stats: null, cancellationToken);
-            await PhaseAsync(views, options.WarmupSeconds, stats: null, cancellationToken);
+            foreach (var run in runs)
+            {
+                run.Start();
+            }
+            var options = runs[0]._options;
+            // warm-up: connections, sessions, and the JIT's tiering, which on a pinned core shares the server's CPU and
+            // takes seconds (more for the stack with more code); interleaved like the measurement, reported, not
+            // counted, except that a counter must still rise by one
+            await InterleavedAsync(runs, measured: false, options.WarmupSeconds, cancellationToken);
             var self = Process.GetCurrentProcess();
             var selfCpu = self.TotalProcessorTime;
-            var serverCpu = server.CpuTime;
+            var serverCpu = runs.Select(run => run._server.CpuTime).ToList();
             var wall = Stopwatch.StartNew();
-            // one-second slices in the order healthz, views, views, healthz, ...: the load of a shared machine drifts,
-            // and fine interleaving gives both routes the same share of it
-            int slices = Math.Max(2, (int)Math.Round(options.Seconds));
-            double slice = options.Seconds / slices;
-            for (int i = 0; i < slices; i++)
-            {
-                var (first, firstStats, second, secondStats) = i % 2 == 0 ? (health, Health, views, Views) : (views, Views, health, Health);
-                await PhaseAsync(first, slice, firstStats, cancellationToken);
-                await PhaseAsync(second, slice, secondStats, cancellationToken);
-            }
+            await InterleavedAsync(runs, measured: true, options.Seconds, cancellationToken);
             self.Refresh();
-            GeneratorCores = (self.TotalProcessorTime - selfCpu).TotalSeconds / wall.Elapsed.TotalSeconds;
-            ServerCores = (server.CpuTime - serverCpu).TotalSeconds / wall.Elapsed.TotalSeconds;
-            Views.CounterViolations = views.Sum(worker => worker.TotalCounterViolations);
-            Health.Reconnects = health.Sum(worker => worker.Reconnects);
-            Views.Reconnects = views.Sum(worker => worker.Reconnects);
+            for (int i = 0; i < runs.Count; i++)
+            {
+                runs[i].Finish((self.TotalProcessorTime - selfCpu) / runs.Count, runs[i]._server.CpuTime - serverCpu[i], wall.Elapsed);
+            }
         }
         finally
         {
-            foreach (var worker in health.Concat(views))
+            foreach (var run in runs)
             {
-                worker.Dispose();
+                run.Stop();
+            }
+        }
+    }
+
+    private List<LoadWorker> _health = [];
+    private List<LoadWorker> _views = [];
+
+    private void Start()
+    {
+        _health = Workers("/healthz", checkCounter: false);
+        _views = Workers("/views", checkCounter: true);
+    }
+
+    private void Finish(TimeSpan generatorCpu, TimeSpan serverCpu, TimeSpan wall)
+    {
+        GeneratorCores = generatorCpu.TotalSeconds / wall.TotalSeconds;
+        ServerCores = serverCpu.TotalSeconds / wall.TotalSeconds;
+        Views.CounterViolations = _views.Sum(worker => worker.TotalCounterViolations);
+        Health.Reconnects = _health.Sum(worker => worker.Reconnects);
+        Views.Reconnects = _views.Sum(worker => worker.Reconnects);
+    }
+
+    private void Stop()
+    {
+        foreach (var worker in _health.Concat(_views))
+        {
+            worker.Dispose();
+        }
+    }
+
+    // one-second slices in the order healthz, views, views, healthz, ...: the load of a shared machine drifts, and fine
+    // interleaving gives both routes (and every server) the same share of it
+    private static async Task InterleavedAsync(IReadOnlyList<LoadRun> runs, bool measured, double seconds, CancellationToken cancellationToken)
+    {
+        if (seconds <= 0)
+        {
+            return;
+        }
+        int slices = Math.Max(2, (int)Math.Round(seconds));
+        double slice = seconds / slices;
+        for (int i = 0; i < slices; i++)
+        {
+            foreach (var run in i % 2 == 0 ? runs : runs.Reverse())
+            {
+                var (health, views) = measured ? (run.Health, run.Views) : (run.WarmHealth, run.WarmViews);
+                var (first, firstStats, second, secondStats) = i % 2 == 0 ? (run._health, health, run._views, views) : (run._views, views, run._health, health);
+                await run.PhaseAsync(first, slice, firstStats, cancellationToken);
+                await run.PhaseAsync(second, slice, secondStats, cancellationToken);
             }
         }
     }
 
     private List<LoadWorker> Workers(string path, bool checkCounter) =>
-        Enumerable.Range(0, options.Connections).Select(_ => new LoadWorker(server.Port, path, checkCounter)).ToList();
+        Enumerable.Range(0, _options.Connections).Select(_ => new LoadWorker(_server.Port, path, checkCounter)).ToList();
 
-    private async Task PhaseAsync(List<LoadWorker> workers, double seconds, RouteStats? stats, CancellationToken cancellationToken)
+    private async Task PhaseAsync(List<LoadWorker> workers, double seconds, RouteStats stats, CancellationToken cancellationToken)
     {
         if (seconds <= 0)
         {
@@ -74,17 +131,13 @@ internal sealed class LoadRun(ServerChild server, LoadOptions options)
         }
         var self = Process.GetCurrentProcess();
         var selfCpu = self.TotalProcessorTime;
-        var serverCpu = server.CpuTime;
+        var serverCpu = _server.CpuTime;
         long stopAt = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var elapsed = Stopwatch.StartNew();
         await Task.WhenAll(workers.Select(worker => Task.Run(() => worker.RunAsync(stopAt, cancellationToken), cancellationToken)));
         elapsed.Stop();
-        if (stats is null)
-        {
-            return;
-        }
         self.Refresh();
-        stats.AddElapsed(elapsed.Elapsed, server.CpuTime - serverCpu, self.TotalProcessorTime - selfCpu);
+        stats.AddElapsed(elapsed.Elapsed, _server.CpuTime - serverCpu, self.TotalProcessorTime - selfCpu);
         foreach (var worker in workers)
         {
             stats.Add(worker);

@@ -27,9 +27,11 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var results = new List<RunResult>();
+var versusResults = new List<RunResult>();
+var versusOptions = options.Versus is { } versus ? options with { Stack = versus, Store = "memory", Versus = null } : null;
 try
 {
-    if (options.Stack == "connect-mongo")
+    if (options.Stack == "connect-mongo" || options.Versus == "connect-mongo")
     {
         ConnectMongoApp.EnsureInstalled();
     }
@@ -45,7 +47,12 @@ try
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"## run {i} of {options.Runs}"));
             Console.WriteLine();
         }
-        results.Add(await RunOnceAsync(options, stopping.Token));
+        var (result, versusResult) = await RunOnceAsync(options, versusOptions, stopping.Token);
+        results.Add(result);
+        if (versusResult is not null)
+        {
+            versusResults.Add(versusResult);
+        }
         Console.WriteLine();
     }
 }
@@ -58,32 +65,56 @@ catch (Exception error) when (error is InvalidOperationException or TimeoutExcep
 if (options.Runs > 1)
 {
     LoadReport.PrintSummary(options, results);
+    if (versusOptions is not null)
+    {
+        LoadReport.PrintSummary(versusOptions, versusResults);
+    }
+}
+if (versusOptions is not null)
+{
+    LoadReport.PrintComparison(options, versusOptions, results, versusResults);
 }
 return results.Sum(r => r.Errors + r.CounterViolations) == 0 ? 0 : 1;
 
-// one run: a fresh server (and wire server or sessions folder), warmed up, measured, printed
-static async Task<RunResult> RunOnceAsync(LoadOptions options, CancellationToken stopping)
+// one run: a fresh server (and wire server or sessions folder), warmed up, measured, printed; with --versus, the
+// second stack's server beside it, both driven in one interleaved schedule
+static async Task<(RunResult Result, RunResult? Versus)> RunOnceAsync(LoadOptions options, LoadOptions? versusOptions, CancellationToken stopping)
 {
-    // bounded: warm-up and measurement of both routes, plus a minute to start and stop
+    // bounded: warm-up and measurement of both routes (of both servers), plus a minute to start and stop
     using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-    deadline.CancelAfter(TimeSpan.FromSeconds(2 * (options.Seconds + options.WarmupSeconds) + 60));
+    deadline.CancelAfter(TimeSpan.FromSeconds((versusOptions is null ? 2 : 4) * (options.Seconds + options.WarmupSeconds) + 60));
     string loadBefore = LoadReport.MachineLoadAverage();
     await using var stack = new StackUnderTest(options);
     int port = ServerChild.FreePort();
     using var server = await ServerChild.StartAsync(port, stack.Command(port), options.Pin);
     var firstViews = await FirstViewsAsync(server, deadline.Token);
     var run = new LoadRun(server, options);
-    await run.RunAsync(deadline.Token);
-    LoadReport.PrintRun(options, stack, run);
-    if (options.Pin)
+    await using var versusStack = versusOptions is null ? null : new StackUnderTest(versusOptions);
+    int versusPort = ServerChild.FreePort();
+    using var versusServer = versusStack is null ? null : await ServerChild.StartAsync(versusPort, versusStack.Command(versusPort), options.Pin);
+    var versusFirstViews = versusServer is null ? TimeSpan.Zero : await FirstViewsAsync(versusServer, deadline.Token);
+    var versusRun = versusServer is null ? null : new LoadRun(versusServer, versusOptions!);
+    await LoadRun.RunAsync(versusRun is null ? [run] : [run, versusRun], deadline.Token);
+    Report(options, stack, server, run, firstViews);
+    if (versusRun is not null)
     {
-        LoadReport.PrintPinning(server, stack);
+        Console.WriteLine();
+        Report(versusOptions!, versusStack!, versusServer!, versusRun, versusFirstViews);
     }
     // other work on a shared machine takes CPU from both pinned processes, which their own CPU times do not show
     Console.WriteLine($"machine load average (1 min) before / after the run: {loadBefore} / {LoadReport.MachineLoadAverage()}");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"startup: the server listened {server.TimeToListening.TotalMilliseconds:0} ms after its process started (store connected), and answered its first /views (the first store write, on a cold path) {firstViews.TotalMilliseconds:0} ms after it started"));
-    return RunResult.Of(run);
+    return (RunResult.Of(run), versusRun is null ? null : RunResult.Of(versusRun));
+
+    static void Report(LoadOptions options, StackUnderTest stack, ServerChild server, LoadRun run, TimeSpan firstViews)
+    {
+        LoadReport.PrintRun(options, stack, run);
+        if (options.Pin)
+        {
+            LoadReport.PrintPinning(server, stack);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"startup: the server listened {server.TimeToListening.TotalMilliseconds:0} ms after its process started (store connected), and answered its first /views (the first store write, on a cold path) {firstViews.TotalMilliseconds:0} ms after it started"));
+    }
 }
 
 // one request that writes a session, on a fresh connection, before anything else has warmed the path up

@@ -13,7 +13,11 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
 
     private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly HashSet<Task> _inFlight = [];
+    // requests started and not finished, and a signal for the last one to finish once stopping (a counter rather than
+    // a set of tasks: nothing to lock or allocate per request)
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private bool _stopping;
 
     /// <summary>Serves until <paramref name="stopping"/> fires, then waits for the requests already started.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -24,7 +28,10 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
             accept ??= listener.GetContextAsync();
             try
             {
-                await accept.WaitAsync(stopping);
+                if (!accept.IsCompleted)
+                {
+                    await accept.WaitAsync(stopping);
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -40,7 +47,8 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
 
             var context = accept.Result;
             accept = null;
-            Track(Task.Run(() => ServeAsync(context)));
+            Interlocked.Increment(ref _inFlight);
+            _ = Task.Run(() => ServeAsync(context));
         }
 
         // a request accepted as we stopped would otherwise hang until the listener closes
@@ -53,6 +61,22 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
     }
 
     private async Task ServeAsync(HttpListenerContext context)
+    {
+        try
+        {
+            await ServeOneAsync(context);
+        }
+        finally
+        {
+            // both sides fence (Interlocked, Volatile): either this sees the stop, or the drain sees this request gone
+            if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _stopping))
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
+
+    private async Task ServeOneAsync(HttpListenerContext context)
     {
         try
         {
@@ -108,33 +132,20 @@ internal sealed class DemoHost(HttpListener listener, DemoRoutes routes)
         }
     }
 
-    private void Track(Task request)
-    {
-        lock (_inFlight)
-        {
-            _inFlight.Add(request);
-        }
-        request.ContinueWith(
-            done => { lock (_inFlight) { _inFlight.Remove(done); } },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
-
     private async Task DrainAsync()
     {
-        Task[] pending;
-        lock (_inFlight)
+        Volatile.Write(ref _stopping, true);
+        if (Interlocked.CompareExchange(ref _inFlight, 0, 0) == 0)
         {
-            pending = [.. _inFlight];
+            return;
         }
         try
         {
-            await Task.WhenAll(pending).WaitAsync(s_drainTimeout);
+            await _drained.Task.WaitAsync(s_drainTimeout);
         }
         catch (TimeoutException)
         {
-            Console.Error.WriteLine($"{pending.Count(task => !task.IsCompleted)} request(s) still running after {s_drainTimeout.TotalSeconds:0} s; closing anyway");
+            Console.Error.WriteLine($"{Volatile.Read(ref _inFlight)} request(s) still running after {s_drainTimeout.TotalSeconds:0} s; closing anyway");
         }
     }
 }

@@ -4,26 +4,32 @@ using System.Net;
 namespace MongoSessions.Demo;
 
 /// <summary>The demo's routes; each handler writes and closes its response.</summary>
-internal sealed class DemoRoutes(string storeName)
+internal sealed class DemoRoutes
 {
     public static readonly TimeSpan RememberFor = TimeSpan.FromDays(30);
+
+    private readonly string _storeName;
+    private readonly Dictionary<string, (string Method, Func<HttpListenerContext, Task> Handler)[]> _routes = new(StringComparer.Ordinal);
+
+    public DemoRoutes(string storeName)
+    {
+        _storeName = storeName;
+        // built once: a request looks its path up and allocates nothing to route
+        _routes["/"] = [("GET", HomeAsync)];
+        _routes["/views"] = [("GET", ViewsAsync)];
+        _routes["/count"] = [("POST", CountAsync)];
+        _routes["/login"] = [("POST", LoginAsync)];
+        _routes["/logout"] = [("POST", LogoutAsync)];
+        _routes["/logout-others"] = [("POST", LogoutOthersAsync)];
+        _routes["/healthz"] = [("GET", HealthAsync)];
+        _routes["/api/sessions"] = [("POST", DemoApi.CreateAsync), ("DELETE", DemoApi.EndAsync)];
+        _routes["/api/views"] = [("GET", DemoApi.ViewsAsync)];
+    }
 
     public Task HandleAsync(HttpListenerContext context)
     {
         string path = context.Request.Url?.AbsolutePath ?? "/";
-        (string Method, Func<HttpListenerContext, Task> Handler)[]? routes = path switch
-        {
-            "/" => [("GET", HomeAsync)],
-            "/views" => [("GET", ViewsAsync)],
-            "/count" => [("POST", CountAsync)],
-            "/login" => [("POST", LoginAsync)],
-            "/logout" => [("POST", LogoutAsync)],
-            "/logout-others" => [("POST", LogoutOthersAsync)],
-            "/healthz" => [("GET", HealthAsync)],
-            "/api/sessions" => [("POST", DemoApi.CreateAsync), ("DELETE", DemoApi.EndAsync)],
-            "/api/views" => [("GET", DemoApi.ViewsAsync)],
-            _ => null,
-        };
+        var routes = _routes.GetValueOrDefault(path);
         if (routes is null)
         {
             return DemoResponse.TextAsync(context.Response, 404, "not found");
@@ -57,7 +63,7 @@ internal sealed class DemoRoutes(string storeName)
         int sessionCount = user is null ? 0 : (await session.ListUserSessionsAsync()).Count;
         // the forms need a CSRF token: a visitor without a session gets it in a signed cookie, and no session starts
         string token = await session.GetTokenAsync();
-        await DemoResponse.HtmlAsync(context.Response, DemoPage.Render(new DemoPage.Model(views, storeName, user, message, token, sessionCount)));
+        await DemoResponse.HtmlAsync(context.Response, DemoPage.Render(new DemoPage.Model(views, _storeName, user, message, token, sessionCount)));
     }
 
     // every form post carries the session's CSRF token; anything else is answered here and gets null
