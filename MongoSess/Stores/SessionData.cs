@@ -57,35 +57,18 @@ public sealed class SessionData
         {
             return new SessionData(results);
         }
+        if (operations.Count == 1)
+        {
+            // one operation is all or none by itself: each fails, if it fails, before it changes anything (a path
+            // blocked by a value that is not a document is met before any missing document is made), so the common
+            // write needs no copy of the whole session
+            ApplyOne(Document, operations[0], results);
+            return new SessionData(results);
+        }
         var draft = Document.DeepClone().AsBsonDocument;
         foreach (var operation in operations)
         {
-            switch (operation.Kind)
-            {
-                case SessionOperationKind.Set:
-                    BsonPathEditor.Set(draft, operation.Path, operation.Value!);
-                    break;
-                case SessionOperationKind.Unset:
-                    BsonPathEditor.Unset(draft, operation.Path);
-                    break;
-                case SessionOperationKind.Increment:
-                    var sum = BsonPathEditor.Increment(draft, operation.Path, ((BsonInt64)operation.Value!).Value);
-                    BsonPathEditor.Set(results, operation.Path, sum.DeepClone());
-                    break;
-                case SessionOperationKind.Push:
-                    BsonPathEditor.Push(draft, operation.Path, operation.Value!);
-                    break;
-                case SessionOperationKind.Pull:
-                    if (BsonPathEditor.Find(draft, operation.Path) is { } old)
-                    {
-                        BsonPathEditor.Set(results, operation.Path, old.DeepClone());
-                    }
-                    BsonPathEditor.Unset(draft, operation.Path);
-                    break;
-                case SessionOperationKind.Clear:
-                    draft.Clear();
-                    break;
-            }
+            ApplyOne(draft, operation, results);
         }
         Document.Clear();
         foreach (var element in draft)
@@ -93,6 +76,36 @@ public sealed class SessionData
             Document.Add(element.Name, element.Value);
         }
         return new SessionData(results);
+    }
+
+    private static void ApplyOne(BsonDocument target, SessionOperation operation, BsonDocument results)
+    {
+        switch (operation.Kind)
+        {
+            case SessionOperationKind.Set:
+                BsonPathEditor.Set(target, operation.Path, operation.Value!);
+                break;
+            case SessionOperationKind.Unset:
+                BsonPathEditor.Unset(target, operation.Path);
+                break;
+            case SessionOperationKind.Increment:
+                var sum = BsonPathEditor.Increment(target, operation.Path, ((BsonInt64)operation.Value!).Value);
+                BsonPathEditor.Set(results, operation.Path, sum.DeepClone());
+                break;
+            case SessionOperationKind.Push:
+                BsonPathEditor.Push(target, operation.Path, operation.Value!);
+                break;
+            case SessionOperationKind.Pull:
+                if (BsonPathEditor.Find(target, operation.Path) is { } old)
+                {
+                    BsonPathEditor.Set(results, operation.Path, old.DeepClone());
+                }
+                BsonPathEditor.Unset(target, operation.Path);
+                break;
+            case SessionOperationKind.Clear:
+                target.Clear();
+                break;
+        }
     }
 
     /// <summary>The data as plain CLR values (see <see cref="MongoSess.GetAsync(CancellationToken)"/>).</summary>

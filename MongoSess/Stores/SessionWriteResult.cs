@@ -22,7 +22,14 @@ public sealed class SessionWriteResult
     }
 
     /// <summary>The old values of the flash paths the update pulled, at their paths (the flash counterpart of <see cref="Values"/>).</summary>
-    public SessionData FlashValues { get; init; } = new();
+    public SessionData FlashValues
+    {
+        // made on first use: most writes pull no flash entries, and this runs on every one
+        get => _flashValues ??= new();
+        init => _flashValues = value;
+    }
+
+    private SessionData? _flashValues;
 
     /// <summary>The session's CSRF token after the update; null when it has none.</summary>
     public string? CsrfToken { get; init; }
