@@ -226,6 +226,23 @@ public sealed class ExpiryTests : SessionTestBase
     }
 
     [Test]
+    public async Task A_cookie_with_a_max_age_shorter_than_the_session_is_sent_with_every_write()
+    {
+        var options = Options();
+        options.Cookie.MaxAge = TimeSpan.FromHours(1);
+        await ReconnectAsync(options);
+        ServeRoutes();
+        var cookie = await StartAsync();
+        Clock.Advance(TimeSpan.FromMinutes(50));
+        var visit = await RawHttp.SendAsync(Server!.Port, "GET", "/", "Cookie: " + cookie);
+        Assert.That(RawHttp.Body(visit), Does.StartWith("2 "));
+        Assert.That(RawHttp.HeaderLines(visit, "Set-Cookie").Single(), Does.Contain("Max-Age=3600"),
+            "the stored expiry did not move (less than TouchAfter), but the cookie's own hour starts again, as it did before");
+        Assert.That((await Store.Inner.LoadAsync(cookie[5..25], Clock.GetUtcNow(), default))!.ExpiresAt,
+            Is.EqualTo(Clock.GetUtcNow().AddMinutes(-50).AddDays(14)));
+    }
+
+    [Test]
     public async Task A_touch_interval_longer_than_the_idle_timeout_still_keeps_an_active_session_alive()
     {
         var options = Options();

@@ -30,6 +30,8 @@ internal sealed class BearerTokenTransport : PresentedToken, ISessionTransport
 
     public string? SessionlessCsrfToken => null;
 
+    public TimeSpan? FixedLifetime => null;
+
     // a bearer token carries no lifetime: only a new token, or one signed with an older key, is handed out again
     public void WriteSession(string token, DateTimeOffset expiresAt, bool browserSession, bool ownLifetime, DateTimeOffset now, bool kindChanged)
     {

@@ -29,6 +29,13 @@ internal interface ISessionTransport
     /// </summary>
     void WriteSession(string token, DateTimeOffset expiresAt, bool browserSession, bool ownLifetime, DateTimeOffset now, bool kindChanged);
 
+    /// <summary>
+    /// The cookie's fixed lifetime (<see cref="SessionCookieOptions.MaxAge"/>) when the options set one, so that a
+    /// cookie sent now expires that long from now whatever the session's expiry; null otherwise (a bearer token, a
+    /// browser-session cookie, or a cookie that follows the session's expiry).
+    /// </summary>
+    TimeSpan? FixedLifetime { get; }
+
     /// <summary>Tells the client to drop its token.</summary>
     void WriteDeletion();
 

@@ -39,6 +39,8 @@ internal sealed class RequestCookies : PresentedToken, ISessionTransport
 
     public bool HeadersSent => ResponseHeadersProbe.HeadersSent(_response);
 
+    public TimeSpan? FixedLifetime => Options.MaxAge is { } maxAge && maxAge > TimeSpan.Zero ? maxAge : null;
+
     /// <summary>The name suffix of the cookie that carries a CSRF token for a browser with no session yet.</summary>
     public const string CsrfSuffix = ".csrf";
 

@@ -98,6 +98,10 @@ internal sealed partial class RequestSession
         _cookies.WriteSession(
             _token!, absoluteExpiry is { } absolute && absolute < idleExpiry ? absolute : idleExpiry, browserSession, ownLifetime: _idleTimeout is not null, now, kindChanged);
 
+    // a cookie whose MaxAge is shorter than the session's idle timeout expires MaxAge after it was last sent, so every
+    // write sends it again, whether or not the stored expiry moved (a session with a lifetime of its own ignores MaxAge)
+    private bool CookieSlides => _idleTimeout is null && _cookies.FixedLifetime is { } fixedLifetime && fixedLifetime < IdleTimeout;
+
     /// <summary>The session's idle timeout: its own (remember me), as far as this request knows it, or the configured one.</summary>
     private TimeSpan IdleTimeout => _idleTimeout ?? _client.Expires;
 

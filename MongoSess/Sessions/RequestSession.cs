@@ -101,7 +101,7 @@ internal sealed partial class RequestSession
                     }
                     (expiresAt, bool moved) = await ReconcileIdleTimeoutAsync(result, now, expiresAt, cancellationToken).ConfigureAwait(false);
                     UpdateCachedCopy(operations, result, expiresAt);
-                    if (moved || _cookies.SignedWithOldKey)
+                    if (moved || CookieSlides || _cookies.SignedWithOldKey)
                     {
                         SendCookie(expiresAt, result.AbsoluteExpiresAt, result.BrowserSessionCookie, now, kindChanged: lifetime is not null);
                     }
