@@ -26,7 +26,7 @@ internal sealed partial class RequestSession
                 record.Flash.Document.Clear();
             }
             record.ExpiresAt = expiresAt;
-            SendCookie(expiresAt, record.AbsoluteExpiresAt, record.BrowserSessionCookie, now, kindChanged: false);
+            SendCookie(expiresAt, record.AbsoluteExpiresAt, record.BrowserSessionCookie, now);
         }
         catch (MongoSessException e)
         {
@@ -112,8 +112,8 @@ internal sealed partial class RequestSession
     private async Task<(DateTimeOffset ExpiresAt, bool Moved)> ReconcileIdleTimeoutAsync(
         SessionWriteResult result, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        bool moved = result.ExpiresAt is not { } kept || kept == expiresAt;
-        var current = moved ? expiresAt : result.ExpiresAt!.Value;
+        var current = result.ExpiresAt ?? expiresAt;
+        bool moved = current == expiresAt;
         if (result.IdleTimeout == _idleTimeout)
         {
             return (current, moved);

@@ -83,8 +83,7 @@ internal static class LoadReport
         }
         if (runs.Count > 1)
         {
-            var sorted = ratios.Order().ToList();
-            double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+            double median = RunResult.Median(ratios);
             Console.WriteLine(string.Create(s_inv,
                 $"| median | {RunResult.Median(runs, r => r.ViewsRequestsPerSecond):0} | {RunResult.Median(versusRuns, r => r.ViewsRequestsPerSecond):0} | {median:0.000} | {RunResult.Median(runs, r => r.Overhead):P1} | {RunResult.Median(versusRuns, r => r.Overhead):P1} |"));
         }

@@ -27,8 +27,6 @@ internal sealed class LoadRun(ServerChild server, LoadOptions options)
     /// <summary>CPU used by the server under load while measuring, in cores.</summary>
     public double ServerCores { get; private set; }
 
-    public Task RunAsync(CancellationToken cancellationToken) => RunAsync([this], cancellationToken);
-
     /// <summary>
     /// Runs several servers' loads in one interleaved schedule, one server at a time in each slice, so that the drift
     /// of a shared machine's load touches them all alike: how two stacks are compared in one run.
@@ -54,6 +52,8 @@ internal sealed class LoadRun(ServerChild server, LoadOptions options)
             self.Refresh();
             for (int i = 0; i < runs.Count; i++)
             {
+                // the generator drove the servers in equal turns, so each gets an equal share of its CPU (the per-route
+                // figures are measured per slice and need no such split)
                 runs[i].Finish((self.TotalProcessorTime - selfCpu) / runs.Count, runs[i]._server.CpuTime - serverCpu[i], wall.Elapsed);
             }
         }

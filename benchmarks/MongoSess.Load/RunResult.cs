@@ -21,9 +21,12 @@ internal sealed record RunResult(
         run.Views.CounterViolations);
 
     /// <summary>The median of one figure over the runs (the median overhead is that of the runs, not of the median rates).</summary>
-    public static double Median(IReadOnlyList<RunResult> runs, Func<RunResult, double> figure)
+    public static double Median(IReadOnlyList<RunResult> runs, Func<RunResult, double> figure) => Median(runs.Select(figure));
+
+    /// <summary>The median of some figures.</summary>
+    public static double Median(IEnumerable<double> figures)
     {
-        var sorted = runs.Select(figure).Order().ToList();
+        var sorted = figures.Order().ToList();
         int middle = sorted.Count / 2;
         return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
