@@ -82,6 +82,8 @@ internal sealed class StackUnderTest : IAsyncDisposable
         if (_sessionsDirectory is not null)
         {
             Directory.Delete(_sessionsDirectory, recursive: true);
+            // the demo keeps its generated signing secret beside the sessions, never among them: it goes too
+            File.Delete(_sessionsDirectory + ".secret");
         }
     }
 }
