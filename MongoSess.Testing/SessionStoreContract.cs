@@ -17,10 +17,10 @@ public abstract class SessionStoreContract
     protected abstract ISessionStore CreateStore();
 
     /// <summary>
-    /// Whether the store honours <see cref="SessionUpdate.ExtendAfter"/> (moves the expiry only when it moves by that much)
-    /// rather than always moving it; either is allowed, and the contract checks that what the store reports is what it kept.
+    /// Whether the store honours <see cref="SessionUpdate.ExtendOnly"/> (moves the expiry only later, never earlier)
+    /// rather than always setting it; either is allowed, and the contract checks that what the store reports is what it kept.
     /// </summary>
-    protected virtual bool HonoursExtendAfter => false;
+    protected virtual bool HonoursExtendOnly => false;
 
     [SetUp]
     public void CreateStoreForTest() => Store = CreateStore();
@@ -239,32 +239,40 @@ public abstract class SessionStoreContract
     }
 
     [Test]
-    public async Task Extend_after_moves_the_expiry_only_that_far_and_the_result_says_what_was_kept()
+    public async Task Extend_only_never_moves_the_expiry_earlier_and_the_result_says_what_was_kept()
     {
         var id = NewId();
         await Store.UpdateAsync(Create(id, Set("a", 1)), default);
-        var tenMinutes = TimeSpan.FromMinutes(10);
 
-        // one minute later than the stored expiry, where only a move of ten counts
-        var small = new SessionUpdate(id, Hash(id), [Set("b", 2)], Now.AddMinutes(1), Later.AddMinutes(1), createIfMissing: false) { ExtendAfter = tenMinutes };
-        var result = (await Store.UpdateAsync(small, default))!;
+        // earlier than the stored expiry: kept by a store that honours ExtendOnly, set by one that does not
+        var earlier = new SessionUpdate(id, Hash(id), [Set("b", 2)], Now.AddMinutes(1), Later.AddMinutes(-1), createIfMissing: false) { ExtendOnly = true };
+        var result = (await Store.UpdateAsync(earlier, default))!;
         var stored = (await Store.LoadAsync(id, Now, default))!;
         Assert.That(stored.Data.ToDictionary()["b"], Is.EqualTo(2), "the rest of the update applies either way");
-        Assert.That(stored.ExpiresAt, Is.EqualTo(result.ExpiresAt ?? Later.AddMinutes(1)), "the result reports the expiry the store kept");
-        Assert.That(stored.ExpiresAt, Is.EqualTo(HonoursExtendAfter ? Later : Later.AddMinutes(1)));
+        Assert.That(stored.ExpiresAt, Is.EqualTo(result.ExpiresAt ?? Later.AddMinutes(-1)), "the result reports the expiry the store kept");
+        Assert.That(stored.ExpiresAt, Is.EqualTo(HonoursExtendOnly ? Later : Later.AddMinutes(-1)));
 
-        // twenty minutes later: moved by every store
-        var large = new SessionUpdate(id, Hash(id), [Set("c", 3)], Now.AddMinutes(20), Later.AddMinutes(20), createIfMissing: false) { ExtendAfter = tenMinutes };
-        result = (await Store.UpdateAsync(large, default))!;
+        // later: moved by every store, and reported as the update's own expiry
+        var later = new SessionUpdate(id, Hash(id), [Set("c", 3)], Now.AddMinutes(2), Later.AddMinutes(20), createIfMissing: false) { ExtendOnly = true };
+        result = (await Store.UpdateAsync(later, default))!;
         Assert.That(result.ExpiresAt ?? Later.AddMinutes(20), Is.EqualTo(Later.AddMinutes(20)));
         Assert.That((await Store.LoadAsync(id, Now, default))!.ExpiresAt, Is.EqualTo(Later.AddMinutes(20)));
 
-        if (HonoursExtendAfter)
+        if (HonoursExtendOnly)
         {
-            // earlier than the stored expiry: never moved back
-            var earlier = new SessionUpdate(id, Hash(id), [], Now, Later, createIfMissing: false) { ExtendAfter = TimeSpan.Zero };
-            Assert.That((await Store.UpdateAsync(earlier, default))!.ExpiresAt, Is.EqualTo(Later.AddMinutes(20)));
-            Assert.That((await Store.LoadAsync(id, Now, default))!.ExpiresAt, Is.EqualTo(Later.AddMinutes(20)));
+            // an increment (whose result is the value after the update) and a pull (the value before it) report the
+            // kept expiry too
+            var increment = new SessionUpdate(id, Hash(id), [SessionOperation.Increment("n", 1)], Now.AddMinutes(3), Later.AddMinutes(10), createIfMissing: false) { ExtendOnly = true };
+            Assert.That((await Store.UpdateAsync(increment, default))!.ExpiresAt, Is.EqualTo(Later.AddMinutes(20)));
+            var pull = new SessionUpdate(id, Hash(id), [SessionOperation.Pull("b")], Now.AddMinutes(4), Later.AddMinutes(30), createIfMissing: false) { ExtendOnly = true };
+            result = (await Store.UpdateAsync(pull, default))!;
+            Assert.That(result.ExpiresAt, Is.EqualTo(Later.AddMinutes(30)));
+            Assert.That(result.Values.ToDictionary()["b"], Is.EqualTo(2));
+            Assert.That((await Store.LoadAsync(id, Now, default))!.ExpiresAt, Is.EqualTo(Later.AddMinutes(30)));
+
+            // the same expiry again: kept, and reported equal (two writes asking for the same expiry both see it set)
+            var same = new SessionUpdate(id, Hash(id), [], Now.AddMinutes(5), Later.AddMinutes(30), createIfMissing: false) { ExtendOnly = true };
+            Assert.That((await Store.UpdateAsync(same, default))!.ExpiresAt, Is.EqualTo(Later.AddMinutes(30)));
         }
     }
 

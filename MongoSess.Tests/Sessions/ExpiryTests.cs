@@ -24,6 +24,27 @@ public sealed class ExpiryTests : SessionTestBase
 
     private async Task<string> StartAsync() => "sess=" + SessionCookieValue(await RawHttp.SendAsync(Server!.Port, "GET", "/"));
 
+    private static readonly TimeSpan DefaultIdle = TimeSpan.FromDays(14);
+
+    private static readonly TimeSpan DefaultTouchAfter = DefaultIdle / 10;
+
+    // where a write that moves the idle expiry puts it: never later than the idle timeout from now, and at most about
+    // half TouchAfter earlier (a millisecond per second into a step of half TouchAfter, and the rounding to milliseconds)
+    private static NUnit.Framework.Constraints.RangeConstraint MovedExpiry(DateTimeOffset now, TimeSpan idle, TimeSpan touchAfter) =>
+        Is.InRange(now + idle - touchAfter / 2 - touchAfter / 2000 - TimeSpan.FromMilliseconds(2), now + idle);
+
+    // moves the clock at least one whole step of half TouchAfter on, to where the idle expiry of a write made now is
+    // offset into its step: steps of the expiry are counted from the Unix epoch
+    private void AdvanceIntoStep(TimeSpan idle, TimeSpan touchAfter, TimeSpan offset)
+    {
+        long step = (long)touchAfter.TotalMilliseconds / 2;
+        long into = (Clock.GetUtcNow() + idle).ToUnixTimeMilliseconds() % step;
+        Clock.Advance(TimeSpan.FromMilliseconds(step + ((long)offset.TotalMilliseconds - into + step) % step));
+    }
+
+    private static string? ExpiresAttribute(string setCookie) =>
+        setCookie.Split("; ").FirstOrDefault(part => part.StartsWith("Expires=", StringComparison.Ordinal))?["Expires=".Length..];
+
     [Test]
     public async Task Idle_session_expires_and_a_write_slides_the_expiry()
     {
@@ -169,34 +190,45 @@ public sealed class ExpiryTests : SessionTestBase
         Assert.That(RawHttp.HeaderLines(later, "Set-Cookie"), Is.Empty);
         var record = (await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!;
         Assert.That(record.BrowserSessionCookie, Is.True);
-        Assert.That(record.ExpiresAt, Is.EqualTo(Clock.GetUtcNow().AddDays(14)), "the write moved the stored expiry");
+        Assert.That(record.ExpiresAt, MovedExpiry(Clock.GetUtcNow(), DefaultIdle, DefaultTouchAfter), "the write moved the stored expiry");
     }
 
     [Test]
-    public async Task A_write_moves_the_expiry_and_resends_the_cookie_only_once_it_moves_by_touch_after()
+    public async Task A_write_moves_the_expiry_and_resends_the_cookie_only_once_per_half_touch_after()
     {
         ServeRoutes();
         var cookie = await StartAsync();
         var id = cookie[5..25];
-        var created = (await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!.ExpiresAt;
         Store.Reset();
 
-        // a day is less than TouchAfter (1.4 days by default): the write is stored, the expiry and the cookie stay
-        Clock.Advance(TimeSpan.FromDays(1));
-        var early = await RawHttp.SendAsync(Server!.Port, "GET", "/", "Cookie: " + cookie);
-        Assert.That(RawHttp.Body(early), Does.StartWith("2 "));
-        Assert.That(RawHttp.HeaderLines(early, "Set-Cookie"), Is.Empty);
-        Assert.That(RawHttp.HeaderLines(early, "Cache-Control"), Is.Empty, "no cookie, so nothing for a cache to leak");
-        Assert.That((await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!.ExpiresAt, Is.EqualTo(created));
+        // the first write of a step (half of TouchAfter, 0.7 days by default) moves the expiry, and the cookie follows
+        AdvanceIntoStep(DefaultIdle, DefaultTouchAfter, TimeSpan.FromMinutes(1));
+        var first = await RawHttp.SendAsync(Server!.Port, "GET", "/", "Cookie: " + cookie);
+        Assert.That(RawHttp.Body(first), Does.StartWith("2 "));
+        var moved = (await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!.ExpiresAt;
+        Assert.That(moved, MovedExpiry(Clock.GetUtcNow(), DefaultIdle, DefaultTouchAfter));
+        var line = RawHttp.HeaderLines(first, "Set-Cookie").Single();
+        Assert.That(ExpiresAttribute(line), Is.EqualTo(moved.UtcDateTime.ToString("r")), "browser and store agree");
+        Assert.That(line, Does.Contain($"Max-Age={(long)(moved - Clock.GetUtcNow()).TotalSeconds};"));
 
-        // half a day more: due, so the same single update moves it, and the cookie follows
-        Clock.Advance(TimeSpan.FromHours(12));
-        var due = await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + cookie);
-        Assert.That(RawHttp.Body(due), Does.StartWith("3 "));
+        // the step's later writes are stored, and leave the expiry and the cookie alone
+        foreach (var wait in new[] { TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromHours(16) })
+        {
+            Clock.Advance(wait);
+            var later = await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + cookie);
+            Assert.That(RawHttp.HeaderLines(later, "Set-Cookie"), Is.Empty, $"{wait} later in the same step");
+            Assert.That(RawHttp.HeaderLines(later, "Cache-Control"), Is.Empty, "no cookie, so nothing for a cache to leak");
+            Assert.That((await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!.ExpiresAt, Is.EqualTo(moved));
+        }
+
+        // the next step's first write moves it again
+        Clock.Advance(TimeSpan.FromHours(1));
+        var next = await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + cookie);
+        Assert.That(RawHttp.Body(next), Does.StartWith("6 "));
         var stored = (await Store.Inner.LoadAsync(id, Clock.GetUtcNow(), default))!.ExpiresAt;
-        Assert.That(stored, Is.EqualTo(Clock.GetUtcNow().AddDays(14)));
-        Assert.That(RawHttp.HeaderLines(due, "Set-Cookie").Single(), Does.Contain("Max-Age=1209600").And.Contain("Expires=" + stored.UtcDateTime.ToString("r")));
-        Assert.That(Store.Calls(nameof(ISessionStore.UpdateAsync)), Is.EqualTo(2), "one store call per write, moved or not");
+        Assert.That(stored, Is.GreaterThan(moved).And.Matches(MovedExpiry(Clock.GetUtcNow(), DefaultIdle, DefaultTouchAfter)));
+        Assert.That(ExpiresAttribute(RawHttp.HeaderLines(next, "Set-Cookie").Single()), Is.EqualTo(stored.UtcDateTime.ToString("r")));
+        Assert.That(Store.Calls(nameof(ISessionStore.UpdateAsync)), Is.EqualTo(5), "one store call per write, moved or not");
     }
 
     [Test]
@@ -213,7 +245,7 @@ public sealed class ExpiryTests : SessionTestBase
         Clock.Advance(TimeSpan.FromHours(1));
         var visit = await RawHttp.SendAsync(Server.Port, "GET", "/", "Cookie: " + cookie);
         Assert.That(RawHttp.HeaderLines(visit, "Set-Cookie"), Is.Empty, "the expiry moved (TouchAfter is zero), the cookie has no lifetime to move");
-        Assert.That((await Store.Inner.LoadAsync(cookie[5..25], Clock.GetUtcNow(), default))!.ExpiresAt, Is.EqualTo(Clock.GetUtcNow().AddDays(14)));
+        Assert.That((await Store.Inner.LoadAsync(cookie[5..25], Clock.GetUtcNow(), default))!.ExpiresAt, MovedExpiry(Clock.GetUtcNow(), DefaultIdle, TimeSpan.Zero));
 
         // after a key rotation the same write re-signs the cookie with the new key
         var rotated = Options(new Keyring(Keyring.GenerateSecret(), Secret));
@@ -269,7 +301,8 @@ public sealed class ExpiryTests : SessionTestBase
         Clock.Advance(TimeSpan.FromDays(3));
         var line = RawHttp.HeaderLines(await RawHttp.SendAsync(Server!.Port, "GET", "/", "Cookie: " + cookie), "Set-Cookie").Single();
         var stored = (await Store.Inner.LoadAsync(cookie[5..25], Clock.GetUtcNow(), default))!.ExpiresAt;
-        Assert.That(line, Does.Contain("Max-Age=1209600").And.Contain("Expires=" + stored.UtcDateTime.ToString("r")));
+        Assert.That(stored, MovedExpiry(Clock.GetUtcNow(), DefaultIdle, DefaultTouchAfter));
+        Assert.That(line, Does.Contain($"Max-Age={(long)(stored - Clock.GetUtcNow()).TotalSeconds};").And.Contain("Expires=" + stored.UtcDateTime.ToString("r")));
     }
 
     [Test]

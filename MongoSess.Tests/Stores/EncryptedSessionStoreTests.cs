@@ -17,7 +17,7 @@ public sealed class EncryptedMemorySessionStoreTests : SessionStoreContract
 
     protected override ISessionStore CreateStore() => Encrypted(new MemorySessionStore());
 
-    protected override bool HonoursExtendAfter => true;
+    protected override bool HonoursExtendOnly => true;
 }
 
 [TestFixture]
@@ -28,7 +28,7 @@ public sealed class EncryptedFileSessionStoreTests : SessionStoreContract
     // each attempt is a file read and an fsynced write, and writers on one session retry: fewer rounds
     protected override int UpdatesPerWorker => 20;
 
-    protected override bool HonoursExtendAfter => true;
+    protected override bool HonoursExtendOnly => true;
 
     protected override ISessionStore CreateStore()
     {
@@ -52,6 +52,8 @@ public sealed class EncryptedMongoSessionStoreTests : SessionStoreContract
     private MongoWireServer _server = null!;
 
     protected override int UpdatesPerWorker => 40;
+
+    protected override bool HonoursExtendOnly => true;
 
     protected override ISessionStore CreateStore()
     {

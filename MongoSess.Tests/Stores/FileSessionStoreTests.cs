@@ -11,7 +11,7 @@ public sealed class FileSessionStoreTests : SessionStoreContract
     private string _directory = null!;
     private ListLoggerFactory _logs = null!;
 
-    protected override bool HonoursExtendAfter => true;
+    protected override bool HonoursExtendOnly => true;
 
     protected override ISessionStore CreateStore()
     {

@@ -8,5 +8,5 @@ public sealed class MemorySessionStoreTests : SessionStoreContract
 {
     protected override ISessionStore CreateStore() => new MemorySessionStore();
 
-    protected override bool HonoursExtendAfter => true;
+    protected override bool HonoursExtendOnly => true;
 }

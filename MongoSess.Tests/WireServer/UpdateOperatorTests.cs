@@ -3,7 +3,7 @@ using MongoDB.Driver;
 
 namespace MongoSessions.Tests.WireServer;
 
-/// <summary>The update operators the session store sends in its findAndModify: $set, $unset, $inc and $push.</summary>
+/// <summary>The update operators the session store sends in its findAndModify: $set, $unset, $inc, $push and $max.</summary>
 internal sealed class UpdateOperatorTests : WireServerTest
 {
     private IMongoCollection<BsonDocument> Things => Collection("things");
@@ -40,6 +40,20 @@ internal sealed class UpdateOperatorTests : WireServerTest
 
         Assert.That(doc, Is.EqualTo(new BsonDocument { { "_id", 1 }, { "count", 1 }, { "hits", new BsonDocument("total", 5L) } }));
         Assert.That(doc["hits"]["total"], Is.InstanceOf<BsonInt64>());
+    }
+
+    [Test]
+    public async Task Max_sets_only_a_later_date_or_a_missing_field()
+    {
+        var early = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        var doc = await AfterAsync(
+            new BsonDocument { { "_id", 1 }, { "later", early }, { "earlier", early }, { "same", early } },
+            Update.Max("later", early.AddMinutes(1)).Max("earlier", early.AddMinutes(-1)).Max("same", early).Max("missing", early));
+
+        Assert.That(doc, Is.EqualTo(new BsonDocument
+        {
+            { "_id", 1 }, { "later", early.AddMinutes(1) }, { "earlier", early }, { "same", early }, { "missing", early },
+        }));
     }
 
     [Test]

@@ -37,9 +37,11 @@ public sealed class MongoSessOptions
     public TimeSpan? AbsoluteTimeout { get; set; }
 
     /// <summary>
-    /// How often a request that only reads extends the idle expiry (with one small update that writes no data).
-    /// Default null: a tenth of <see cref="Expires"/>; <see cref="Timeout.InfiniteTimeSpan"/>: reads never extend it.
-    /// Writes always extend it.
+    /// How often the idle expiry moves, at most half <see cref="Expires"/>: a request that only reads extends it once this
+    /// has passed since it last moved (with one small update that writes no data); a write extends it in its own update,
+    /// but only the first write in each half of this moves it. The cookie is re-sent only when the expiry moves.
+    /// Default null: a tenth of <see cref="Expires"/>; <see cref="Timeout.InfiniteTimeSpan"/>: reads never extend it,
+    /// and every write does.
     /// </summary>
     public TimeSpan? TouchAfter { get; set; }
 

@@ -42,6 +42,20 @@ internal sealed partial class RequestSession
     private bool IsTouchDue(SessionRecord record, DateTimeOffset now) =>
         TouchAfter is { } touchAfter && now - (record.ExpiresAt - IdleTimeout) >= touchAfter;
 
+    // the idle expiry a write asks the store to extend to (never earlier than it is): the exact one in whole
+    // milliseconds, rounded down to the start of its step (half touchAfter), then one millisecond earlier for each
+    // second into the step. The first write of a step moves the stored expiry; the step's later writes ask for an
+    // earlier one and leave it, and the cookie, alone (those in the same second ask for the same one, and resend the
+    // same cookie); every candidate of the next step is later again. A write thus leaves the session at least its idle
+    // timeout less about half touchAfter, and the cookie goes out at most about twice per touchAfter
+    internal static DateTimeOffset SteppedExpiry(DateTimeOffset expiresAt, TimeSpan touchAfter)
+    {
+        long step = Math.Max(1, (long)touchAfter.TotalMilliseconds / 2);
+        long exact = expiresAt.ToUnixTimeMilliseconds();
+        long offset = exact % step;
+        return DateTimeOffset.FromUnixTimeMilliseconds(exact - offset - 1 - offset / 1000);
+    }
+
     // how far a request must be able to move the idle expiry before it moves it: TouchAfter, but at most half the idle
     // timeout, so that a session in use never expires for want of a touch; null when TouchAfter is infinite (reads then
     // never move it, and writes always do)
@@ -105,8 +119,9 @@ internal sealed partial class RequestSession
     /// <summary>The session's idle timeout: its own (remember me), as far as this request knows it, or the configured one.</summary>
     private TimeSpan IdleTimeout => _idleTimeout ?? _client.Expires;
 
-    // the idle expiry the store kept after a write, and whether the write moved it: a store that honours ExtendAfter
-    // reports the one it kept; one that does not (null) always sets the write's. A write that did not follow a load
+    // the idle expiry the store kept after a write, and whether the write moved it: a store that honours ExtendOnly
+    // reports the one it kept, which is the write's own when it moved it (or when another write asked for the very
+    // same one: both then send the same cookie); one that does not (null) always sets the write's. A write that did not follow a load
     // assumed the configured idle timeout; a session with one of its own (the store says so in the write's result) gets
     // its expiry corrected with one more small update when that moves it, so store and cookie agree
     private async Task<(DateTimeOffset ExpiresAt, bool Moved)> ReconcileIdleTimeoutAsync(

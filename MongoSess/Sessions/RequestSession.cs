@@ -76,7 +76,11 @@ internal sealed partial class RequestSession
             var expiresAt = now + (lifetime?.IdleTimeout ?? IdleTimeout);
             if (_state is RequestState.Named or RequestState.Loaded)
             {
-                var update = new SessionUpdate(_key!, _tokenHash!, operations, now, expiresAt, createIfMissing: false)
+                // like a read, a write moves the idle expiry (and re-sends a cookie that carries it) only once it is
+                // due: the store moves it only later, in the same atomic step, to a candidate that only the first
+                // write of each half TouchAfter can move it to, so browser and store keep agreeing
+                var extendTo = lifetime is null && TouchAfter is { } touchAfter ? SteppedExpiry(expiresAt, touchAfter) : (DateTimeOffset?)null;
+                var update = new SessionUpdate(_key!, _tokenHash!, operations, now, extendTo ?? expiresAt, createIfMissing: false)
                 {
                     CsrfToken = csrfToken,
                     ReplaceCsrfToken = replaceCsrfToken,
@@ -84,9 +88,7 @@ internal sealed partial class RequestSession
                     BrowserSessionCookie = lifetime?.BrowserSession,
                     UserId = userId,
                     ClientInfo = clientInfo,
-                    // like a read, a write moves the idle expiry (and re-sends a cookie that carries it) only once it is
-                    // due; the store decides in the same atomic step, so browser and store keep agreeing
-                    ExtendAfter = lifetime is null ? TouchAfter : null,
+                    ExtendOnly = extendTo is not null,
                 };
                 if (await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is { } result)
                 {
@@ -99,11 +101,11 @@ internal sealed partial class RequestSession
                     {
                         _idleTimeout = set.IdleTimeout;
                     }
-                    (expiresAt, bool moved) = await ReconcileIdleTimeoutAsync(result, now, expiresAt, cancellationToken).ConfigureAwait(false);
-                    UpdateCachedCopy(operations, result, expiresAt);
+                    var (kept, moved) = await ReconcileIdleTimeoutAsync(result, now, update.ExpiresAt!.Value, cancellationToken).ConfigureAwait(false);
+                    UpdateCachedCopy(operations, result, kept);
                     if (moved || CookieSlides || _cookies.SignedWithOldKey)
                     {
-                        SendCookie(expiresAt, result.AbsoluteExpiresAt, result.BrowserSessionCookie, now, kindChanged: lifetime is not null);
+                        SendCookie(kept, result.AbsoluteExpiresAt, result.BrowserSessionCookie, now, kindChanged: lifetime is not null);
                     }
                     return result;
                 }

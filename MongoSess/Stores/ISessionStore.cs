@@ -55,8 +55,8 @@ public interface ISessionStore : IAsyncDisposable
     /// <see cref="SessionUpdate.Now"/>. Two concurrent updates of the same session must both take effect, as if one
     /// ran after the other (no lost update). With <see cref="SessionUpdate.NewTokenHash"/> the same step replaces the
     /// token hash (regeneration), so no write can land between the old token's last and the new one's first. With
-    /// <see cref="SessionUpdate.ExtendAfter"/> the expiry moves only when it moves by at least that much, in the same
-    /// step; a store that cannot do that may always move it (and leave <see cref="SessionWriteResult.ExpiresAt"/> null).
+    /// <see cref="SessionUpdate.ExtendOnly"/> the expiry only ever moves later, in the same step; a store that cannot do
+    /// that may always set it (and leave <see cref="SessionWriteResult.ExpiresAt"/> null).
     /// </summary>
     /// <returns>
     /// The new values of the incremented paths and the cookie flag, or null when the session is missing, expired or has

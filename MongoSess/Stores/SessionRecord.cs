@@ -178,7 +178,7 @@ public sealed class SessionRecord
         // flash entries have unique names, so flash operations cannot fail once the data's have not
         var results = Data.Apply(dataOperations);
         var flashResults = flashOperations is null ? null : Flash.Apply(flashOperations);
-        if (update.ExpiresAt is { } expiresAt && (update.ExtendAfter is not { } extendAfter || expiresAt - ExpiresAt >= extendAfter))
+        if (update.ExpiresAt is { } expiresAt && (!update.ExtendOnly || expiresAt > ExpiresAt))
         {
             ExpiresAt = expiresAt;
         }

@@ -52,13 +52,14 @@ public sealed class SessionUpdate
     public DateTimeOffset? ExpiresAt { get; }
 
     /// <summary>
-    /// When not null, move the expiry to <see cref="ExpiresAt"/> only if that moves it later by at least this much, in
-    /// the same atomic step as the rest of the update, and otherwise keep the stored one (MongoSess sets it on writes to
-    /// a session, from <see cref="MongoSessOptions.TouchAfter"/>, so that it re-sends the cookie only when the expiry
-    /// moves). A store that cannot make the expiry conditional may ignore it and always move the expiry; either way it
-    /// reports the expiry it kept in <see cref="SessionWriteResult.ExpiresAt"/>, or null there when it always moves it.
+    /// When true, set the expiry to <see cref="ExpiresAt"/> only if that is later than the stored one, never earlier,
+    /// in the same atomic step as the rest of the update (MongoDB's <c>$max</c>), and report the expiry kept in
+    /// <see cref="SessionWriteResult.ExpiresAt"/>. MongoSess sets it on writes to a session, with an expiry chosen so
+    /// that only the first write in each half of <see cref="MongoSessOptions.TouchAfter"/> moves it; it re-sends the
+    /// cookie only when the result shows that this write moved it. A store that cannot may ignore it and always set the
+    /// expiry, leaving <see cref="SessionWriteResult.ExpiresAt"/> null; the cookie is then re-sent with every write.
     /// </summary>
-    public TimeSpan? ExtendAfter { get; init; }
+    public bool ExtendOnly { get; init; }
 
     /// <summary>
     /// True for a session key MongoSess has just generated: when no live session has the key, create one (created at
@@ -110,7 +111,7 @@ public sealed class SessionUpdate
         new(Id, tokenHash, operations, Now, expiresAt, createIfMissing)
         {
             NewTokenHash = NewTokenHash,
-            ExtendAfter = ExtendAfter,
+            ExtendOnly = ExtendOnly,
             AbsoluteExpiresAt = AbsoluteExpiresAt,
             CsrfToken = CsrfToken,
             ReplaceCsrfToken = ReplaceCsrfToken,

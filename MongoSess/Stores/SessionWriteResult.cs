@@ -44,9 +44,9 @@ public sealed class SessionWriteResult
     public bool BrowserSessionCookie { get; }
 
     /// <summary>
-    /// The session's idle expiry after the update, for a store that honours <see cref="SessionUpdate.ExtendAfter"/>;
+    /// The session's idle expiry after the update, for a store that honours <see cref="SessionUpdate.ExtendOnly"/>;
     /// null when the store does not say, which means it set the update's <see cref="SessionUpdate.ExpiresAt"/> (when
-    /// there was one).
+    /// there was one). Equal to the update's <see cref="SessionUpdate.ExpiresAt"/> when this update moved it.
     /// </summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 

@@ -59,11 +59,16 @@ public sealed class CommandsPerRequestTests
             ? await RawHttp.SendAsync(_http.Port, "GET", path)
             : await RawHttp.SendAsync(_http.Port, "GET", path, "Cookie: sess=" + cookie);
         var sent = s_dataCommands.Select(c => (Name: c, Count: _server.Statistics.CommandCount(c) - before[c])).Where(c => c.Count > 0);
-        _lastCookie = RawHttp.HeaderLines(raw, "Set-Cookie").FirstOrDefault(l => l.StartsWith("sess=", StringComparison.Ordinal))?["sess=".Length..].Split(';')[0] ?? _lastCookie;
+        var line = RawHttp.HeaderLines(raw, "Set-Cookie").FirstOrDefault(l => l.StartsWith("sess=", StringComparison.Ordinal));
+        _lastCookie = line?["sess=".Length..].Split(';')[0] ?? _lastCookie;
+        _lastExpires = line?.Split("; ").FirstOrDefault(part => part.StartsWith("Expires=", StringComparison.Ordinal))?["Expires=".Length..];
         return string.Join(", ", sent.Select(c => $"{c.Name} x{c.Count}"));
     }
 
     private string? _lastCookie;
+
+    // the Expires attribute of the last request's session cookie; null when it sent none
+    private string? _lastExpires;
 
     [Test]
     public async Task Each_request_sends_one_command_per_write_at_most_one_read_and_none_when_untouched()
@@ -77,5 +82,47 @@ public sealed class CommandsPerRequestTests
         Assert.That(await CommandsOfAsync("/read", null), Is.Empty, "no cookie, no session, no read");
         Assert.That(await CommandsOfAsync("/read-then-write", cookie), Is.EqualTo("find x1, findAndModify x1"));
         Assert.That(await CommandsOfAsync("/two-writes", cookie), Is.EqualTo("findAndModify x2"), "one command per write");
+    }
+
+    [Test]
+    public async Task A_write_resends_a_persistent_cookie_only_when_its_one_command_moved_the_stored_expiry()
+    {
+        var clock = new FakeClock();
+        await MongoSess.CloseAsync();
+        var options = MongoTestConnections.Options(_server.ConnectionString);
+        options.TimeProvider = clock;
+        await MongoSess.ConnectAsync(options);
+
+        Assert.That(await CommandsOfAsync("/views", null), Is.EqualTo("insert x1"));
+        var cookie = _lastCookie!;
+        var created = StoredExpiry();
+        Assert.That(_lastExpires, Is.EqualTo(created.UtcDateTime.ToString("r")));
+
+        // a minute later: stored with one findAndModify whose $max left the expiry where it was, so no cookie
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.That(await CommandsOfAsync("/views", cookie), Is.EqualTo("findAndModify x1"));
+        Assert.That(_lastExpires, Is.Null, "no Set-Cookie");
+        Assert.That(StoredExpiry(), Is.EqualTo(created));
+
+        // past TouchAfter (1.4 days by default): the same one command moves it, and the cookie carries the stored expiry
+        clock.Advance(TimeSpan.FromDays(1.4));
+        Assert.That(await CommandsOfAsync("/views", cookie), Is.EqualTo("findAndModify x1"));
+        var moved = StoredExpiry();
+        Assert.That(moved, Is.GreaterThan(created).And.LessThanOrEqualTo(clock.GetUtcNow().AddDays(14)));
+        Assert.That(_lastExpires, Is.EqualTo(moved.UtcDateTime.ToString("r")), "browser and store agree");
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.That(await CommandsOfAsync("/views", cookie), Is.EqualTo("findAndModify x1"));
+        Assert.That(_lastExpires, Is.Null, "no Set-Cookie");
+        Assert.That(StoredExpiry(), Is.EqualTo(moved));
+    }
+
+    private DateTimeOffset StoredExpiry()
+    {
+        lock (_server.Store.Gate)
+        {
+            var document = _server.Store.Find("mongosess", "sessions")!.Documents.Single();
+            return MongoSessions.Values.BsonConversions.ToDateTimeOffset(document["expiresAt"].AsBsonDateTime);
+        }
     }
 }

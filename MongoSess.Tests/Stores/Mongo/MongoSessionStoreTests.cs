@@ -16,6 +16,8 @@ public sealed class MongoSessionStoreTests : SessionStoreContract
     // every update is a round trip over loopback; fewer rounds still overlap thoroughly
     protected override int UpdatesPerWorker => 100;
 
+    protected override bool HonoursExtendOnly => true;
+
     protected override ISessionStore CreateStore()
     {
         _server = MongoWireServer.Start();

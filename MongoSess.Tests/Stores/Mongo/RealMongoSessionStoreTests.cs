@@ -18,6 +18,8 @@ public abstract class RealMongoSessionStoreTests : SessionStoreContract
 
     protected override int UpdatesPerWorker => 100;
 
+    protected override bool HonoursExtendOnly => true;
+
     /// <summary>The server's connection string, or why there is none (the tests then skip with that reason).</summary>
     protected abstract Task<(string? ConnectionString, string? SkipReason)> ServerAsync();
 

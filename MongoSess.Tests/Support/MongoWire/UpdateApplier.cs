@@ -3,7 +3,7 @@ using MongoDB.Bson;
 namespace MongoSessions.Tests.Support.MongoWire;
 
 /// <summary>
-/// Applies the update operators the session store sends ($set, $unset, $inc, $push) on dotted paths, in path order,
+/// Applies the update operators the session store sends ($set, $unset, $inc, $push, $max) on dotted paths, in path order,
 /// with mongod's errors for conflicting paths, non-numeric increments and non-array pushes.
 /// </summary>
 internal static class UpdateApplier
@@ -41,6 +41,7 @@ internal static class UpdateApplier
                 "$unset" => UpdateOperators.Unset(document, path),
                 "$inc" => UpdateOperators.Increment(document, path, value),
                 "$push" => UpdateOperators.Push(document, path, value),
+                "$max" => UpdateOperators.Max(document, path, value),
                 _ => throw MongoCommandError.Parse($"Unknown modifier: {op}. Expected a valid update modifier or pipeline-style update specified as an array"),
             };
         }

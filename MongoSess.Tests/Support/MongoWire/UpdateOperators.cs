@@ -45,6 +45,17 @@ internal static class UpdateOperators
         return true;
     }
 
+    /// <summary>$max: sets the field when it is missing or orders before the value (BSON comparison order).</summary>
+    public static bool Max(BsonDocument document, string path, BsonValue value)
+    {
+        if (UpdatePath.Find(document, path) is { } current && BsonOrder.Compare(current, value) >= 0)
+        {
+            return false;
+        }
+        UpdatePath.Set(document, path, value.DeepClone());
+        return true;
+    }
+
     public static bool Push(BsonDocument document, string path, BsonValue value)
     {
         switch (UpdatePath.Find(document, path))

@@ -5,8 +5,9 @@ namespace MongoSessions;
 
 /// <summary>
 /// One <see cref="SessionUpdate"/> as the <c>findAndModify</c> that applies it: <c>$set</c>/<c>$unset</c>/<c>$inc</c>/
-/// <c>$push</c> on exactly the paths it touches (never a whole-document replace), and a projection that returns only
-/// what the result needs (incremented or pulled values, the cookie flag, the absolute expiry and the CSRF token).
+/// <c>$push</c> on exactly the paths it touches (never a whole-document replace), <c>$max</c> on an expiry that only
+/// moves later, and a projection that returns only what the result needs (incremented or pulled values, the cookie
+/// flag, the absolute and the kept idle expiry, and the CSRF token).
 /// </summary>
 internal sealed class MongoSessionModification
 {
@@ -39,6 +40,7 @@ internal sealed class MongoSessionModification
         BsonDocument? unset = null;
         BsonDocument? increment = null;
         BsonDocument? push = null;
+        BsonDocument? max = null;
         var projection = new BsonDocument { { "_id", 0 }, { "browserSession", 1 }, { "absoluteExpiresAt", 1 }, { "csrf", 1 }, { "idleTimeout", 1 } };
         bool tokenIfMissing = update.CsrfToken is not null && !update.ReplaceCsrfToken;
         if (tokenIfMissing && update.Operations.Count > 0)
@@ -84,9 +86,15 @@ internal sealed class MongoSessionModification
                     break;
             }
         }
-        if (update.ExpiresAt is { } expiresAt)
+        if (update.ExpiresAt is { } expiresAt && update.ExtendOnly)
         {
-            (set ??= []).Set("expiresAt", BsonConversions.FromDateTimeOffset(expiresAt));
+            // only ever later, in the same step; the returned document shows the expiry kept
+            max = new BsonDocument("expiresAt", BsonConversions.FromDateTimeOffset(expiresAt));
+            projection.Set("expiresAt", 1);
+        }
+        else if (update.ExpiresAt is { } newExpiry)
+        {
+            (set ??= []).Set("expiresAt", BsonConversions.FromDateTimeOffset(newExpiry));
         }
         if (update.BrowserSessionCookie is { } browserSession)
         {
@@ -122,6 +130,7 @@ internal sealed class MongoSessionModification
         AddIfAny(changes, "$unset", unset);
         AddIfAny(changes, "$inc", increment);
         AddIfAny(changes, "$push", push);
+        AddIfAny(changes, "$max", max);
         EnsureFits(update, changes);
         var filter = MongoFilters.Live(update.Id, update.Now).Add("tokenHash", update.TokenHash);
         if (tokenIfMissing)
@@ -175,7 +184,20 @@ internal sealed class MongoSessionModification
             FlashValues = new SessionData(value.GetValue("flash", null) as BsonDocument ?? []),
             // before the update when pulling: the stored one, unless this very update sets it
             IdleTimeout = update.IdleTimeout ?? SessionRecord.IdleTimeoutOf(value),
+            ExpiresAt = update.ExtendOnly ? KeptExpiry(value, update) : null,
         };
+    }
+
+    // the expiry after a $max: as returned after the update, or (when the document is the one from before it) the
+    // later of the stored one and the update's
+    private DateTimeOffset? KeptExpiry(BsonDocument value, SessionUpdate update)
+    {
+        if (value.GetValue("expiresAt", null) is not BsonDateTime returned)
+        {
+            return null;
+        }
+        var stored = BsonConversions.ToDateTimeOffset(returned);
+        return ReturnsOldDocument && update.ExpiresAt is { } asked && asked > stored ? asked : stored;
     }
 
     private static void AddIfAny(BsonDocument update, string op, BsonDocument? fields)
