@@ -292,6 +292,23 @@ public abstract class SessionStoreContract
     }
 
     [Test]
+    public async Task A_first_csrf_token_that_lost_the_race_reports_the_expiry_the_store_kept()
+    {
+        var id = NewId();
+        await Store.UpdateAsync(Create(id, Set("a", 1)), default);
+        await Store.UpdateAsync(new SessionUpdate(id, Hash(id), [], Now, Later, createIfMissing: false) { CsrfToken = "first" }, default);
+        foreach (bool extendOnly in new[] { true, false })
+        {
+            var asked = Later.AddMinutes(extendOnly ? 10 : 20);
+            var lost = new SessionUpdate(id, Hash(id), [], Now, asked, createIfMissing: false) { CsrfToken = "second", ExtendOnly = extendOnly };
+            var result = (await Store.UpdateAsync(lost, default))!;
+            Assert.That(result.CsrfToken, Is.EqualTo("first"));
+            Assert.That((await Store.LoadAsync(id, Now, default))!.ExpiresAt, Is.EqualTo(result.ExpiresAt ?? asked),
+                $"ExtendOnly = {extendOnly}: the result reports the expiry the store kept (MongoSess sends the cookie with it)");
+        }
+    }
+
+    [Test]
     public async Task Concurrent_first_uses_agree_on_one_csrf_token()
     {
         var id = NewId();

@@ -158,11 +158,13 @@ public sealed class MongoSessionStore : ISessionStore
         return modification.AddsMissingToken ? ResultOf(await LoadAsync(update.Id, update.Now, cancellationToken).ConfigureAwait(false), update) : null;
     }
 
+    // the result of an update that changed nothing, from the session as read: its expiry did not move either
     private static SessionWriteResult? ResultOf(SessionRecord? record, SessionUpdate update) =>
         record is null || !record.IsOpenedBy(update) ? null : new SessionWriteResult(new SessionData(), record.BrowserSessionCookie, record.AbsoluteExpiresAt)
         {
             CsrfToken = record.CsrfToken,
             IdleTimeout = record.IdleTimeout,
+            ExpiresAt = record.ExpiresAt,
         };
 
     private async Task<SessionWriteResult?> InsertAsync(SessionUpdate update, CancellationToken cancellationToken)
