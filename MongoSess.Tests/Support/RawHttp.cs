@@ -95,6 +95,10 @@ internal static class RawHttp
         return values;
     }
 
+    /// <summary>The value of one attribute of a <c>Set-Cookie</c> line (<c>Expires</c>, <c>Max-Age</c>), or null without it.</summary>
+    public static string? CookieAttribute(string setCookie, string name) =>
+        setCookie.Split("; ").FirstOrDefault(part => part.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+
     /// <summary>The response body, with chunked transfer coding removed.</summary>
     public static string Body(string response)
     {

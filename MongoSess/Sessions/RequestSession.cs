@@ -79,8 +79,9 @@ internal sealed partial class RequestSession
                 // like a read, a write moves the idle expiry (and re-sends a cookie that carries it) only once it is
                 // due: the store moves it only later, in the same atomic step, to a candidate that only the first
                 // write of each half TouchAfter can move it to, so browser and store keep agreeing
-                var extendTo = lifetime is null && TouchAfter is { } touchAfter ? SteppedExpiry(expiresAt, touchAfter) : (DateTimeOffset?)null;
-                var update = new SessionUpdate(_key!, _tokenHash!, operations, now, extendTo ?? expiresAt, createIfMissing: false)
+                var touchAfter = lifetime is null ? TouchAfter : null;
+                var asked = touchAfter is { } step ? SteppedExpiry(expiresAt, step) : expiresAt;
+                var update = new SessionUpdate(_key!, _tokenHash!, operations, now, asked, createIfMissing: false)
                 {
                     CsrfToken = csrfToken,
                     ReplaceCsrfToken = replaceCsrfToken,
@@ -88,7 +89,7 @@ internal sealed partial class RequestSession
                     BrowserSessionCookie = lifetime?.BrowserSession,
                     UserId = userId,
                     ClientInfo = clientInfo,
-                    ExtendOnly = extendTo is not null,
+                    ExtendOnly = touchAfter is not null,
                 };
                 if (await Store.UpdateAsync(update, cancellationToken).ConfigureAwait(false) is { } result)
                 {
@@ -101,7 +102,7 @@ internal sealed partial class RequestSession
                     {
                         _idleTimeout = set.IdleTimeout;
                     }
-                    var (kept, moved) = await ReconcileIdleTimeoutAsync(result, now, update.ExpiresAt!.Value, cancellationToken).ConfigureAwait(false);
+                    var (kept, moved) = await ReconcileIdleTimeoutAsync(result, now, asked, cancellationToken).ConfigureAwait(false);
                     UpdateCachedCopy(operations, result, kept);
                     if (moved || CookieSlides || _cookies.SignedWithOldKey)
                     {

@@ -61,7 +61,7 @@ public sealed class CommandsPerRequestTests
         var sent = s_dataCommands.Select(c => (Name: c, Count: _server.Statistics.CommandCount(c) - before[c])).Where(c => c.Count > 0);
         var line = RawHttp.HeaderLines(raw, "Set-Cookie").FirstOrDefault(l => l.StartsWith("sess=", StringComparison.Ordinal));
         _lastCookie = line?["sess=".Length..].Split(';')[0] ?? _lastCookie;
-        _lastExpires = line?.Split("; ").FirstOrDefault(part => part.StartsWith("Expires=", StringComparison.Ordinal))?["Expires=".Length..];
+        _lastExpires = line is null ? null : RawHttp.CookieAttribute(line, "Expires");
         return string.Join(", ", sent.Select(c => $"{c.Name} x{c.Count}"));
     }
 

@@ -86,15 +86,19 @@ internal sealed class MongoSessionModification
                     break;
             }
         }
-        if (update.ExpiresAt is { } expiresAt && update.ExtendOnly)
+        if (update.ExpiresAt is { } expiresAt)
         {
-            // only ever later, in the same step; the returned document shows the expiry kept
-            max = new BsonDocument("expiresAt", BsonConversions.FromDateTimeOffset(expiresAt));
-            projection.Set("expiresAt", 1);
-        }
-        else if (update.ExpiresAt is { } newExpiry)
-        {
-            (set ??= []).Set("expiresAt", BsonConversions.FromDateTimeOffset(newExpiry));
+            var expiry = BsonConversions.FromDateTimeOffset(expiresAt);
+            if (update.ExtendOnly)
+            {
+                // only ever later, in the same step; the returned document shows the expiry kept
+                max = new BsonDocument("expiresAt", expiry);
+                projection.Set("expiresAt", 1);
+            }
+            else
+            {
+                (set ??= []).Set("expiresAt", expiry);
+            }
         }
         if (update.BrowserSessionCookie is { } browserSession)
         {
